@@ -1,0 +1,262 @@
+#include "core/batch/row_batch.h"
+
+#include <cstring>
+
+namespace sinkhost {
+
+namespace {
+
+inline size_t BytesForBits(int64_t bits) { return static_cast<size_t>((bits + 7) / 8); }
+
+inline void SetBit(std::vector<uint8_t>& bits, int64_t i, bool v) {
+  if (bits.size() < BytesForBits(i + 1)) bits.resize(BytesForBits(i + 1), 0);
+  uint8_t mask = static_cast<uint8_t>(1u << (i & 7));
+  if (v) bits[i >> 3] |= mask;
+  else bits[i >> 3] &= static_cast<uint8_t>(~mask);
+}
+
+inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1u; }
+
+// Appends `n` bits of `src` after the first `dst_len` bits of `dst`.
+void AppendBits(std::vector<uint8_t>& dst, int64_t dst_len, const uint8_t* src, int64_t n) {
+  dst.resize(BytesForBits(dst_len + n), 0);
+  if ((dst_len & 7) == 0) {
+    std::memcpy(dst.data() + (dst_len >> 3), src, BytesForBits(n));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) SetBit(dst, dst_len + i, GetBit(src, i));
+}
+
+size_t ValueWidth(ColumnType t) {
+  switch (t) {
+    case ColumnType::kInt64:
+    case ColumnType::kTimestamp:
+    case ColumnType::kFloat64: return 8;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+void ColumnBuilder::MaterializeValidity() {
+  // All values so far were valid.
+  validity_.assign(BytesForBits(length_), 0xFF);
+}
+
+void ColumnBuilder::MarkValid() {
+  if (null_count_ > 0) SetBit(validity_, length_, true);
+}
+
+void ColumnBuilder::AppendNull() {
+  if (null_count_ == 0) MaterializeValidity();
+  SetBit(validity_, length_, false);
+  ++null_count_;
+  switch (type_) {
+    case ColumnType::kString: offsets_.push_back(offsets_.back()); break;
+    case ColumnType::kBool: SetBit(values_, length_, false); break;
+    default: values_.resize(values_.size() + 8, 0); break;
+  }
+  ++length_;
+}
+
+void ColumnBuilder::AppendInt64(int64_t v) {
+  MarkValid();
+  size_t at = values_.size();
+  values_.resize(at + 8);
+  std::memcpy(values_.data() + at, &v, 8);
+  ++length_;
+}
+
+void ColumnBuilder::AppendFloat64(double v) {
+  MarkValid();
+  size_t at = values_.size();
+  values_.resize(at + 8);
+  std::memcpy(values_.data() + at, &v, 8);
+  ++length_;
+}
+
+void ColumnBuilder::AppendBool(bool v) {
+  MarkValid();
+  SetBit(values_, length_, v);
+  ++length_;
+}
+
+void ColumnBuilder::AppendString(std::string_view v) {
+  MarkValid();
+  strings_.insert(strings_.end(), v.begin(), v.end());
+  offsets_.push_back(static_cast<int32_t>(strings_.size()));
+  ++length_;
+}
+
+void ColumnBuilder::AppendColumn(const ColumnBuilder& other) {
+  const int64_t n = other.length_;
+  if (n == 0) return;
+  // Validity first: it depends on the old length.
+  if (other.null_count_ > 0 || null_count_ > 0) {
+    if (null_count_ == 0) MaterializeValidity();
+    if (other.null_count_ > 0) {
+      AppendBits(validity_, length_, other.validity_.data(), n);
+    } else {
+      for (int64_t i = 0; i < n; ++i) SetBit(validity_, length_ + i, true);
+    }
+  }
+  switch (type_) {
+    case ColumnType::kString: {
+      const int32_t base = static_cast<int32_t>(strings_.size());
+      strings_.insert(strings_.end(), other.strings_.begin(), other.strings_.end());
+      offsets_.reserve(offsets_.size() + static_cast<size_t>(n));
+      for (int64_t i = 1; i <= n; ++i) offsets_.push_back(base + other.offsets_[i]);
+      break;
+    }
+    case ColumnType::kBool: AppendBits(values_, length_, other.values_.data(), n); break;
+    default: values_.insert(values_.end(), other.values_.begin(), other.values_.end()); break;
+  }
+  length_ += n;
+  null_count_ += other.null_count_;
+}
+
+void ColumnBuilder::Truncate(int64_t length) {
+  if (length >= length_) return;
+  if (null_count_ > 0) {
+    int64_t removed_nulls = 0;
+    for (int64_t i = length; i < length_; ++i)
+      if (!GetBit(validity_.data(), i)) ++removed_nulls;
+    null_count_ -= removed_nulls;
+    if (null_count_ == 0) validity_.clear();
+    else validity_.resize(BytesForBits(length));
+  }
+  switch (type_) {
+    case ColumnType::kString:
+      strings_.resize(static_cast<size_t>(offsets_[length]));
+      offsets_.resize(static_cast<size_t>(length) + 1);
+      break;
+    case ColumnType::kBool: values_.resize(BytesForBits(length)); break;
+    default: values_.resize(static_cast<size_t>(length) * ValueWidth(type_)); break;
+  }
+  length_ = length;
+}
+
+void ColumnBuilder::Reserve(int64_t rows, size_t string_bytes) {
+  switch (type_) {
+    case ColumnType::kString:
+      offsets_.reserve(static_cast<size_t>(rows) + 1);
+      strings_.reserve(string_bytes);
+      break;
+    case ColumnType::kBool: values_.reserve(BytesForBits(rows)); break;
+    default: values_.reserve(static_cast<size_t>(rows) * 8); break;
+  }
+}
+
+size_t ColumnBuilder::byte_size() const {
+  size_t n = validity_.size() + values_.size();
+  if (type_ == ColumnType::kString) n += offsets_.size() * sizeof(int32_t) + strings_.size();
+  return n;
+}
+
+bool ColumnBuilder::IsNull(int64_t i) const {
+  return null_count_ > 0 && !GetBit(validity_.data(), i);
+}
+int64_t ColumnBuilder::Int64(int64_t i) const {
+  int64_t v;
+  std::memcpy(&v, values_.data() + i * 8, 8);
+  return v;
+}
+double ColumnBuilder::Float64(int64_t i) const {
+  double v;
+  std::memcpy(&v, values_.data() + i * 8, 8);
+  return v;
+}
+bool ColumnBuilder::Bool(int64_t i) const { return GetBit(values_.data(), i); }
+std::string_view ColumnBuilder::String(int64_t i) const {
+  return std::string_view(strings_.data() + offsets_[i],
+                          static_cast<size_t>(offsets_[i + 1] - offsets_[i]));
+}
+
+const void* ColumnBuilder::values_data() const {
+  if (type_ == ColumnType::kString) return offsets_.data();
+  // Arrow wants a non-null pointer even for empty buffers.
+  static const uint64_t kEmpty = 0;
+  return values_.empty() ? static_cast<const void*>(&kEmpty) : values_.data();
+}
+
+RowBatch::RowBatch(const Schema& schema) : schema_(&schema) {
+  columns_.reserve(schema.num_columns());
+  for (const Column& c : schema.columns()) columns_.emplace_back(c.type);
+}
+
+void RowBatch::AbandonRow() {
+  for (ColumnBuilder& c : columns_) c.Truncate(rows_);
+}
+
+void RowBatch::Append(const RowBatch& other) {
+  for (size_t i = 0; i < columns_.size(); ++i) columns_[i].AppendColumn(other.columns_[i]);
+  rows_ += other.rows_;
+}
+
+void RowBatch::Clear() {
+  for (ColumnBuilder& c : columns_) c.Clear();
+  rows_ = 0;
+}
+
+size_t RowBatch::byte_size() const {
+  size_t n = 0;
+  for (const ColumnBuilder& c : columns_) n += c.byte_size();
+  return n;
+}
+
+namespace {
+
+// Everything one exported ArrowArray points into; freed by its release.
+struct ExportedBatch {
+  std::shared_ptr<const RowBatch> batch;
+  std::vector<ArrowArray> children;
+  std::vector<ArrowArray*> child_ptrs;
+  std::vector<const void*> buffers;  // 3 slots per child (some unused)
+  const void* top_buffers[1] = {nullptr};
+};
+
+void ReleaseChildArray(ArrowArray* a) { a->release = nullptr; }
+
+void ReleaseBatchArray(ArrowArray* a) {
+  auto* owned = static_cast<ExportedBatch*>(a->private_data);
+  for (ArrowArray& c : owned->children)
+    if (c.release != nullptr) c.release(&c);
+  delete owned;
+  a->release = nullptr;
+}
+
+}  // namespace
+
+void RowBatch::ExportToArrow(std::shared_ptr<const RowBatch> batch, ArrowArray* out) {
+  auto* owned = new ExportedBatch();
+  const size_t n = batch->columns_.size();
+  owned->children.resize(n);
+  owned->child_ptrs.resize(n);
+  owned->buffers.resize(n * 3);
+  for (size_t i = 0; i < n; ++i) {
+    const ColumnBuilder& col = batch->columns_[i];
+    ArrowArray& c = owned->children[i];
+    std::memset(&c, 0, sizeof(c));
+    c.length = col.length();
+    c.null_count = col.null_count();
+    const void** bufs = &owned->buffers[i * 3];
+    bufs[0] = col.validity_data();
+    bufs[1] = col.values_data();
+    bufs[2] = col.string_data();
+    c.n_buffers = col.type() == ColumnType::kString ? 3 : 2;
+    c.buffers = bufs;
+    c.release = &ReleaseChildArray;
+    owned->child_ptrs[i] = &c;
+  }
+  std::memset(out, 0, sizeof(*out));
+  out->length = batch->rows_;
+  out->n_buffers = 1;  // struct arrays have only a validity buffer
+  out->buffers = owned->top_buffers;
+  out->n_children = static_cast<int64_t>(n);
+  out->children = owned->child_ptrs.data();
+  out->release = &ReleaseBatchArray;
+  out->private_data = owned;
+  owned->batch = std::move(batch);
+}
+
+}  // namespace sinkhost

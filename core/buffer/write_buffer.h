@@ -1,0 +1,128 @@
+// WriteBuffer: the bounded in-memory buffer of one stream.
+//
+// Ingest threads append parsed rows (Append) under a short lock; the open
+// batch is sealed when it reaches max_events or max_bytes, when the flush
+// interval has passed since the last seal, on a manual flush and at
+// shutdown. A sealed batch is handed, in order, to the dispatch callback
+// (the stream's sinks), which must not block. Sealed batches that some sink
+// has not finished with are "pending"; at most max_pending_batches exist.
+// When the open batch is full and no pending slot is free, `when_full`
+// decides: `block` waits up to block_timeout for a slot, then refuses with
+// Status::Busy (HTTP 503 + Retry-After); `drop_newest` refuses at once and
+// counts the rows as dropped. A refused request is never acknowledged, so
+// nothing acknowledged is ever dropped.
+//
+// A request's rows are appended all together into one batch, never split:
+// one request larger than max_events forms a batch of its own.
+//
+// Thread safety: every public method may be called from any thread. The
+// dispatch callback runs with mu_ held, so it must only enqueue.
+#ifndef SINKHOST_CORE_BUFFER_WRITE_BUFFER_H_
+#define SINKHOST_CORE_BUFFER_WRITE_BUFFER_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/batch/row_batch.h"
+#include "core/schema/schema.h"
+#include "sinkhost/status.hpp"
+
+namespace sinkhost {
+
+enum class FlushReason { kSize, kBytes, kInterval, kManual, kShutdown };
+const char* FlushReasonName(FlushReason reason);
+
+struct BufferOptions {
+  enum class WhenFull { kBlock, kDropNewest };
+  int64_t max_events = 10000;
+  uint64_t max_bytes = 16u << 20;
+  int64_t flush_interval_ms = 5000;
+  WhenFull when_full = WhenFull::kBlock;
+  int64_t block_timeout_ms = 5000;
+  int max_pending_batches = 4;
+};
+
+using Clock = std::chrono::steady_clock;
+using WallClock = std::chrono::system_clock;
+
+struct SealedBatch {
+  uint64_t batch_seq = 0;      // 1, 2, 3... within the stream
+  uint64_t first_row_seq = 0;  // stream-wide number of the batch's first row
+  std::shared_ptr<const RowBatch> rows;
+  FlushReason reason = FlushReason::kManual;
+  WallClock::time_point sealed_at;
+};
+
+struct BufferStats {
+  int64_t buffered_events = 0;
+  uint64_t buffered_bytes = 0;
+  int pending_batches = 0;
+  uint64_t accepted_events = 0;   // acknowledged (appended) in total
+  uint64_t dropped_events = 0;    // refused under drop_newest
+  uint64_t rejected_busy = 0;     // requests refused after block_timeout
+  uint64_t sealed_batches = 0;
+  uint64_t last_sealed_seq = 0;
+};
+
+class WriteBuffer {
+ public:
+  using Dispatch = std::function<void(const SealedBatch&)>;
+
+  WriteBuffer(const Schema& schema, BufferOptions options, Dispatch dispatch);
+  ~WriteBuffer();  // stops the timer; does not seal (call Close first)
+  WriteBuffer(const WriteBuffer&) = delete;
+  WriteBuffer& operator=(const WriteBuffer&) = delete;
+
+  // Starts the interval timer thread.
+  void Start();
+
+  // Appends every row of `rows` or none. Returns Busy when the buffer is full
+  // (see above), InvalidArgument after Close.
+  Status Append(const RowBatch& rows);
+
+  // Seals the open batch now (if it has rows). Returns the sequence number
+  // of the last batch dispatched so far (this one, or an earlier one when
+  // the open batch was empty; 0 when nothing was ever dispatched).
+  uint64_t Seal(FlushReason reason);
+
+  // Refuses further appends, seals the rest (kShutdown) and stops the timer.
+  // Returns the last dispatched batch sequence.
+  uint64_t Close();
+
+  BufferStats Stats() const;
+  const BufferOptions& options() const { return options_; }
+
+ private:
+  struct Shared;  // outlives the buffer while batches are in flight
+
+  std::shared_ptr<const RowBatch> TakeOpenBatchLocked();
+  uint64_t SealLocked(FlushReason reason);
+  void TimerLoop();
+
+  // Constant after construction.
+  const Schema& schema_;
+  const BufferOptions options_;
+  const Dispatch dispatch_;
+  const std::shared_ptr<Shared> shared_;
+
+  // Guarded by shared_->mu.
+  std::unique_ptr<RowBatch> open_;
+  Clock::time_point next_interval_flush_;
+  bool closed_ = false;
+  bool timer_stop_ = false;
+  uint64_t next_batch_seq_ = 1;
+  uint64_t next_row_seq_ = 0;
+  BufferStats counters_;
+
+  std::thread timer_;
+};
+
+}  // namespace sinkhost
+
+#endif  // SINKHOST_CORE_BUFFER_WRITE_BUFFER_H_
