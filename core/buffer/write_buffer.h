@@ -16,7 +16,9 @@
 // one request larger than max_events forms a batch of its own.
 //
 // Thread safety: every public method may be called from any thread. The
-// dispatch callback runs with mu_ held, so it must only enqueue.
+// dispatch callback runs with the buffer's mutex held, so it must only
+// enqueue. Lock order: buffer mutex, then a sink runner's mutex; a sealed
+// batch's last reference must be dropped with neither held.
 #ifndef SINKHOST_CORE_BUFFER_WRITE_BUFFER_H_
 #define SINKHOST_CORE_BUFFER_WRITE_BUFFER_H_
 
@@ -72,7 +74,10 @@ struct BufferStats {
 
 class WriteBuffer {
  public:
-  using Dispatch = std::function<void(const SealedBatch&)>;
+  // Receives each sealed batch with mu held. It must move the batch into its
+  // consumers' queues and keep no reference of its own: the batch's deleter
+  // takes mu, so a reference dropped here would deadlock.
+  using Dispatch = std::function<void(SealedBatch&&)>;
 
   WriteBuffer(const Schema& schema, BufferOptions options, Dispatch dispatch);
   ~WriteBuffer();  // stops the timer; does not seal (call Close first)
@@ -88,8 +93,9 @@ class WriteBuffer {
 
   // Seals the open batch now (if it has rows). Returns the sequence number
   // of the last batch dispatched so far (this one, or an earlier one when
-  // the open batch was empty; 0 when nothing was ever dispatched).
-  uint64_t Seal(FlushReason reason);
+  // the open batch was empty; 0 when nothing was ever dispatched), and the
+  // rows this call sealed in *rows_sealed when given.
+  uint64_t Seal(FlushReason reason, int64_t* rows_sealed = nullptr);
 
   // Refuses further appends, seals the rest (kShutdown) and stops the timer.
   // Returns the last dispatched batch sequence.
@@ -101,8 +107,10 @@ class WriteBuffer {
  private:
   struct Shared;  // outlives the buffer while batches are in flight
 
-  std::shared_ptr<const RowBatch> TakeOpenBatchLocked();
-  uint64_t SealLocked(FlushReason reason);
+  // Seals open_ (when non-empty), dispatches it, restarts the interval.
+  void SealLocked(FlushReason reason);
+  bool OpenAtCapLocked() const;
+  bool SlotFreeLocked() const;
   void TimerLoop();
 
   // Constant after construction.
@@ -113,6 +121,7 @@ class WriteBuffer {
 
   // Guarded by shared_->mu.
   std::unique_ptr<RowBatch> open_;
+  uint64_t open_bytes_ = 0;
   Clock::time_point next_interval_flush_;
   bool closed_ = false;
   bool timer_stop_ = false;

@@ -1,1 +1,233 @@
-// Being written.
+#include "core/delivery/sink_runner.h"
+
+#include <algorithm>
+#include <random>
+
+#include "core/util/log.h"
+
+namespace sinkhost {
+
+const char* SinkStateName(SinkState state) {
+  switch (state) {
+    case SinkState::kOk: return "ok";
+    case SinkState::kRetrying: return "retrying";
+    case SinkState::kFailing: return "failing";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// Full jitter on the upper half: spreads retries of many hosts without ever
+// retrying sooner than half the computed delay.
+int64_t BackoffDelayMs(const RetryPolicy& policy, uint32_t attempt, int64_t retry_after_ms) {
+  double d = static_cast<double>(policy.initial_delay_ms);
+  for (uint32_t i = 1; i < attempt && d < static_cast<double>(policy.max_delay_ms); ++i) d *= 2;
+  int64_t capped = std::min<int64_t>(static_cast<int64_t>(d), policy.max_delay_ms);
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  std::uniform_int_distribution<int64_t> dist(capped / 2, std::max<int64_t>(capped, 1));
+  return std::max(dist(rng), retry_after_ms);
+}
+
+}  // namespace
+
+SinkRunner::SinkRunner(std::string stream, std::string name,
+                       std::unique_ptr<SinkInstance> instance, const Schema& schema,
+                       RetryPolicy retry, std::function<void(uint64_t)> done)
+    : stream_(std::move(stream)),
+      name_(std::move(name)),
+      schema_(schema),
+      retry_(retry),
+      done_(std::move(done)),
+      instance_(std::move(instance)) {
+  schema_.ExportToArrow(arrow_schema_.get());
+  stats_.name = name_;
+  stats_.plugin = instance_->info().name;
+}
+
+SinkRunner::~SinkRunner() { Stop(Clock::now()); }
+
+Status SinkRunner::OpenNow() {
+  Status st = instance_->Open(stream_, schema_);
+  if (st.ok()) return st;
+  if (st.IsRetryable()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.state = SinkState::kRetrying;
+    stats_.last_error = st.message();
+    Log(LogLevel::kWarning, "sink",
+        "stream '" + stream_ + "', sink '" + name_ + "': cannot open yet, will retry: " +
+            st.message());
+    return Status::OK();
+  }
+  return st.WithContext("stream '" + stream_ + "', sink '" + name_ + "'");
+}
+
+void SinkRunner::Start() {
+  if (!thread_.joinable()) thread_ = std::thread(&SinkRunner::Run, this);
+}
+
+void SinkRunner::Enqueue(SealedBatch&& batch) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(batch));
+  }
+  cv_.notify_all();
+}
+
+bool SinkRunner::WaitFor(uint64_t batch_seq, Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return cv_.wait_until(lock, deadline, [&] { return stats_.completed_seq >= batch_seq; });
+}
+
+void SinkRunner::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return abandon_ || stopping_ || !queue_.empty(); });
+    if (abandon_ || queue_.empty()) break;  // stopping with nothing left
+    // A copy, so the batch stays queued (and counted) while it is written.
+    SealedBatch batch = queue_.front();
+    lock.unlock();
+    const bool finished = Deliver(batch);
+    const uint64_t seq = batch.batch_seq;
+    batch = SealedBatch();  // drop our reference with no lock held
+    lock.lock();
+    if (!finished) break;
+    SealedBatch done = std::move(queue_.front());
+    queue_.pop_front();
+    stats_.completed_seq = seq;
+    lock.unlock();
+    done = SealedBatch();  // likewise
+    cv_.notify_all();
+    if (done_) done_(seq);
+    lock.lock();
+  }
+}
+
+Status SinkRunner::EnsureOpen() {
+  if (instance_->is_open()) return Status::OK();
+  return instance_->Open(stream_, schema_);
+}
+
+void SinkRunner::RecordLocked(const FlushRecord& record) {
+  stats_.has_last_flush = true;
+  stats_.last_flush = record;
+  recent_.push_back(record);
+  if (recent_.size() > kHistory) recent_.pop_front();
+}
+
+bool SinkRunner::Deliver(const SealedBatch& batch) {
+  const int64_t rows = batch.rows->num_rows();
+  const std::string batch_id = stream_ + ":" + name_ + ":" + std::to_string(batch.first_row_seq) +
+                               "-" + std::to_string(batch.first_row_seq + rows);
+  sinkhost_batch_info info;
+  info.struct_size = sizeof(info);
+  info.batch_id = batch_id.c_str();
+  info.first_sequence = batch.first_row_seq;
+  info.row_count = static_cast<uint64_t>(rows);
+
+  for (uint32_t attempt = 1;; ++attempt) {
+    info.attempt = attempt - 1;
+    const Clock::time_point start = Clock::now();
+    // Open failures after startup (database down, table being migrated)
+    // pause and retry; they never discard the batch.
+    Status st = EnsureOpen();
+    bool open_failed = !st.ok();
+    if (st.ok()) {
+      UniqueArray array;
+      RowBatch::ExportToArrow(batch.rows, array.get());
+      st = instance_->Write(arrow_schema_.get(), std::move(array), info);
+      if (st.ok()) st = instance_->Flush();
+    }
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+
+    std::unique_lock<std::mutex> lock(mu_);
+    if (st.ok()) {
+      stats_.state = SinkState::kOk;
+      stats_.attempt = 0;
+      ++stats_.delivered_batches;
+      stats_.delivered_rows += static_cast<uint64_t>(rows);
+      RecordLocked({batch.batch_seq, WallClock::now(), ms, rows, attempt, true, ""});
+      return true;
+    }
+    if (open_failed || st.IsRetryable() || st.IsBusy()) {
+      stats_.state = SinkState::kRetrying;
+      stats_.attempt = attempt;
+      stats_.last_error = st.message();
+      ++stats_.retries;
+      const int64_t delay = BackoffDelayMs(retry_, attempt, st.retry_after_ms());
+      if (attempt == 1 || attempt % 10 == 0) {
+        Log(LogLevel::kWarning, "sink",
+            "stream '" + stream_ + "', sink '" + name_ + "': batch " +
+                std::to_string(batch.batch_seq) + " (" + std::to_string(rows) +
+                " rows) failed, attempt " + std::to_string(attempt) + ", retrying in " +
+                std::to_string(delay) + " ms: " + st.message());
+      }
+      BackoffLocked(lock, delay);
+      if (abandon_) return false;
+      continue;
+    }
+    // Permanent: retrying the same rows cannot help.
+    stats_.state = SinkState::kFailing;
+    stats_.attempt = 0;
+    stats_.last_error = st.message();
+    ++stats_.failed_batches;
+    stats_.failed_rows += static_cast<uint64_t>(rows);
+    RecordLocked({batch.batch_seq, WallClock::now(), ms, rows, attempt, false, st.message()});
+    Log(LogLevel::kError, "sink",
+        "stream '" + stream_ + "', sink '" + name_ + "': batch " +
+            std::to_string(batch.batch_seq) + " (" + std::to_string(rows) +
+            " rows) failed permanently and was not delivered: " + st.message());
+    return true;
+  }
+}
+
+void SinkRunner::BackoffLocked(std::unique_lock<std::mutex>& lock, int64_t ms) {
+  Clock::time_point until = Clock::now() + std::chrono::milliseconds(ms);
+  if (stopping_ && stop_deadline_ < until) until = stop_deadline_;
+  cv_.wait_until(lock, until, [&] { return abandon_; });
+  if (stopping_ && Clock::now() >= stop_deadline_) abandon_ = true;
+}
+
+int64_t SinkRunner::Stop(Clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!thread_.joinable() && instance_ == nullptr) return 0;
+  stopping_ = true;
+  stop_deadline_ = deadline;
+  cv_.notify_all();
+  if (thread_.joinable()) {
+    if (!cv_.wait_until(lock, deadline, [&] { return queue_.empty(); })) abandon_ = true;
+    cv_.notify_all();
+    lock.unlock();
+    thread_.join();
+    lock.lock();
+  }
+  int64_t undelivered = 0;
+  for (const SealedBatch& b : queue_) undelivered += b.rows->num_rows();
+  std::deque<SealedBatch> left = std::move(queue_);
+  queue_.clear();
+  lock.unlock();
+  left.clear();  // release batches with no lock held
+  if (undelivered > 0) {
+    Log(LogLevel::kError, "sink",
+        "stream '" + stream_ + "', sink '" + name_ + "': stopped with " +
+            std::to_string(undelivered) + " rows undelivered");
+  }
+  if (instance_ != nullptr && instance_->is_open()) {
+    Status st = instance_->Close();
+    if (!st.ok())
+      Log(LogLevel::kWarning, "sink", "stream '" + stream_ + "', sink '" + name_ + "': " +
+                                          st.message());
+  }
+  return undelivered;
+}
+
+SinkStats SinkRunner::Stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  SinkStats s = stats_;
+  s.queued_batches = static_cast<int>(queue_.size());
+  for (const SealedBatch& b : queue_) s.queued_rows += b.rows->num_rows();
+  s.recent.assign(recent_.begin(), recent_.end());
+  return s;
+}
+
+}  // namespace sinkhost

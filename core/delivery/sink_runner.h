@@ -86,7 +86,8 @@ class SinkRunner {
   // to the runner to retry; others are returned (bad config or schema).
   Status OpenNow();
   void Start();
-  void Enqueue(const SealedBatch& batch);
+  // Called with the buffer's mutex held (see write_buffer.h).
+  void Enqueue(SealedBatch&& batch);
 
   // Waits until the batch with `batch_seq` (and all before it) finished, or
   // until `deadline`. Returns false on timeout.
@@ -102,7 +103,10 @@ class SinkRunner {
   void Run();
   // Sleeps up to `ms`, returning early when asked to stop.
   void BackoffLocked(std::unique_lock<std::mutex>& lock, int64_t ms);
-  void Deliver(const SealedBatch& batch);
+  // Writes one batch, retrying retryable failures. Returns false when told
+  // to abandon it (shutdown deadline passed).
+  bool Deliver(const SealedBatch& batch);
+  void RecordLocked(const FlushRecord& record);
   Status EnsureOpen();
 
   // Constant after construction.
@@ -123,7 +127,8 @@ class SinkRunner {
   bool stopping_ = false;       // drain then exit
   bool abandon_ = false;        // exit now, even with batches queued
   Clock::time_point stop_deadline_;
-  SinkStats stats_;
+  SinkStats stats_;             // `recent` kept empty; history lives in recent_
+  std::deque<FlushRecord> recent_;
 
   std::thread thread_;
 };

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -88,12 +89,15 @@ class Stream {
 
  private:
   Stream() = default;
+  int64_t ShutdownOnce(std::chrono::milliseconds timeout);
 
   std::string name_;
   std::unique_ptr<Schema> schema_;  // stable address for buffer and batches
   StreamOptions options_;
   std::vector<std::unique_ptr<SinkRunner>> runners_;
   std::unique_ptr<WriteBuffer> buffer_;
+  std::once_flag shutdown_once_;
+  int64_t undelivered_at_shutdown_ = 0;
 };
 
 }  // namespace sinkhost
