@@ -252,7 +252,10 @@ struct Adapter {
                                const sinkhost_batch_info* info, sinkhost_error* error) {
     return Guard(error, [&]() -> Status {
       BatchView view;
-      SINKHOST_RETURN_NOT_OK(BatchView::Make(schema, batch, &view));
+      // INVALID_ARGUMENT is reserved for create/open; a malformed batch can
+      // never be written, so it is permanent.
+      if (Status st = BatchView::Make(schema, batch, &view); !st.ok())
+        return Status::Permanent("malformed batch: " + st.message());
       BatchInfo bi;
       if (info != nullptr) {
         if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, batch_id) && info->batch_id)

@@ -1,0 +1,440 @@
+#include "plugins/sqlite/sqlite_sink.h"
+
+#include <sys/stat.h>
+
+#include <cctype>
+#include <climits>
+#include <string_view>
+
+namespace sinkhost::sqlite {
+
+namespace {
+
+// The same rule the host applies to stream and column names, so a table
+// named after its stream always passes.
+Status CheckIdentifier(std::string_view what, std::string_view name) {
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument(std::string(what) + " '" + std::string(name) + "' " +
+                                   std::string(why));
+  };
+  if (name.empty()) return Status::InvalidArgument(std::string(what) + " must not be empty");
+  if (name.size() > 63) return bad("is longer than 63 bytes");
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(name[0])) return bad("must start with a letter or underscore");
+  for (char c : name)
+    if (!alpha(c) && !(c >= '0' && c <= '9'))
+      return bad("may contain only letters, digits and underscores");
+  return Status::OK();
+}
+
+// "name" with embedded quotes doubled: an identifier SQLite never mistakes
+// for a keyword or for anything but a name.
+std::string Quote(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+const char* SqlType(ColumnType type) {
+  switch (type) {
+    case ColumnType::kString: return "TEXT";
+    case ColumnType::kInt64: return "INTEGER";
+    case ColumnType::kFloat64: return "REAL";
+    case ColumnType::kBool: return "INTEGER";    // 0 or 1
+    case ColumnType::kTimestamp: return "TEXT";  // ISO-8601, read by date()
+  }
+  return "";
+}
+
+// SQLite compares identifiers case-insensitively (ASCII only).
+bool SameIdentifier(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+const char* PrimaryCodeName(int rc) {
+  switch (rc & 0xFF) {
+    case SQLITE_ERROR: return "SQLITE_ERROR";
+    case SQLITE_PERM: return "SQLITE_PERM";
+    case SQLITE_ABORT: return "SQLITE_ABORT";
+    case SQLITE_BUSY: return "SQLITE_BUSY";
+    case SQLITE_LOCKED: return "SQLITE_LOCKED";
+    case SQLITE_NOMEM: return "SQLITE_NOMEM";
+    case SQLITE_READONLY: return "SQLITE_READONLY";
+    case SQLITE_INTERRUPT: return "SQLITE_INTERRUPT";
+    case SQLITE_IOERR: return "SQLITE_IOERR";
+    case SQLITE_CORRUPT: return "SQLITE_CORRUPT";
+    case SQLITE_FULL: return "SQLITE_FULL";
+    case SQLITE_CANTOPEN: return "SQLITE_CANTOPEN";
+    case SQLITE_PROTOCOL: return "SQLITE_PROTOCOL";
+    case SQLITE_SCHEMA: return "SQLITE_SCHEMA";
+    case SQLITE_TOOBIG: return "SQLITE_TOOBIG";
+    case SQLITE_CONSTRAINT: return "SQLITE_CONSTRAINT";
+    case SQLITE_MISMATCH: return "SQLITE_MISMATCH";
+    case SQLITE_RANGE: return "SQLITE_RANGE";
+    case SQLITE_NOTADB: return "SQLITE_NOTADB";
+    default: return "SQLITE_?";
+  }
+}
+
+// Failures that say nothing about the batch: another connection holds the
+// lock, the disk is full or failing, memory ran out. The same rows can
+// succeed later, so the host should retry them. Everything else
+// (constraints, type mismatches, oversized values, a table changed under
+// us, a read-only or corrupt file) fails the same way every time.
+bool IsTransient(int rc) {
+  switch (rc & 0xFF) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
+    case SQLITE_INTERRUPT: return true;
+    default: return false;
+  }
+}
+
+// The directory part of `path` ("." for a bare file name).
+std::string ParentDir(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+SqliteSink::~SqliteSink() { (void)Close(); }
+
+Status SqliteSink::Init(const Options& options) {
+  path_ = options.GetString("path");
+  if (path_.empty()) return Status::InvalidArgument("option 'path' must not be empty");
+  if (options.Has("table")) {
+    table_option_ = options.GetString("table");
+    SINKHOST_RETURN_NOT_OK(CheckIdentifier("option 'table': table name", table_option_));
+  }
+  SINKHOST_RETURN_NOT_OK(options.GetBool("create_table", &create_table_));
+
+  std::string sync = options.GetString("synchronous");
+  for (char& c : sync) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (sync == "off") synchronous_ = "OFF";
+  else if (sync == "normal") synchronous_ = "NORMAL";
+  else if (sync == "full") synchronous_ = "FULL";
+  else
+    return Status::InvalidArgument("option 'synchronous': '" + options.GetString("synchronous") +
+                                   "' is not one of off, normal, full");
+
+  int64_t busy_ms = 0;
+  SINKHOST_RETURN_NOT_OK(options.GetDurationMs("busy_timeout", &busy_ms));
+  if (busy_ms > INT_MAX)
+    return Status::InvalidArgument("option 'busy_timeout': '" +
+                                   options.GetString("busy_timeout") + "' is longer than " +
+                                   std::to_string(INT_MAX) + " ms");
+  busy_timeout_ms_ = static_cast<int>(busy_ms);
+  return Status::OK();
+}
+
+Status SqliteSink::Error(int rc, const std::string& what, bool during_write) const {
+  std::string msg = "sqlite: " + what + " (table '" + table_ + "' in '" + path_ + "'): ";
+  msg += db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  msg += " [";
+  msg += PrimaryCodeName(rc);
+  if ((rc & 0xFF) != rc) msg += ", extended code " + std::to_string(rc);
+  msg += "]";
+  // At open, CANTOPEN means the path itself is unusable (a directory, no
+  // permission): the directory's existence was checked just before.
+  if (IsTransient(rc) && (during_write || (rc & 0xFF) != SQLITE_CANTOPEN))
+    return Status::Retryable(msg);
+  // Outside a write the failure concerns the configuration (a file that is
+  // not a database, a table we cannot create), which the host must reject.
+  return during_write ? Status::Permanent(msg) : Status::InvalidArgument(msg);
+}
+
+Status SqliteSink::Open(const StreamInfo& stream) {
+  if (db_ != nullptr) (void)Close();  // a second Open starts over
+  table_ = table_option_.empty() ? stream.name : table_option_;
+  SINKHOST_RETURN_NOT_OK(CheckIdentifier(
+      table_option_.empty() ? "sqlite: table name (from the stream name)" : "sqlite: table name",
+      table_));
+  if (stream.columns.empty())
+    return Status::InvalidArgument("sqlite: stream '" + stream.name + "' has no columns");
+  columns_ = stream.columns;
+
+  Status st = OpenDatabase();
+  if (st.ok()) st = EnsureTable(stream);
+  if (st.ok()) {
+    std::string sql = "INSERT INTO " + Quote(table_) + " (";
+    std::string params;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      sql += (i ? ", " : "") + Quote(columns_[i].name);
+      params += (i ? ", ?" : "?");
+    }
+    sql += ") VALUES (" + params + ")";
+    st = Prepare(sql, &insert_);
+  }
+  // IMMEDIATE takes the write lock at BEGIN, so a busy database fails
+  // before any row is inserted rather than at COMMIT.
+  if (st.ok()) st = Prepare("BEGIN IMMEDIATE", &begin_);
+  if (st.ok()) st = Prepare("COMMIT", &commit_);
+  if (st.ok()) st = Prepare("ROLLBACK", &rollback_);
+  if (!st.ok()) {
+    (void)Close();
+    return st;
+  }
+  ts_text_.assign(columns_.size(), {});
+  return Status::OK();
+}
+
+Status SqliteSink::OpenDatabase() {
+  // SQLite's own error ("unable to open database file") does not say why;
+  // a missing directory is the usual reason, so name it.
+  const std::string dir = ParentDir(path_);
+  struct stat sb;
+  if (::stat(dir.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode))
+    return Status::InvalidArgument("sqlite: directory '" + dir + "' of database '" + path_ +
+                                   "' does not exist");
+
+  int rc = sqlite3_open_v2(path_.c_str(), &db_,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "cannot open database", false);
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms_);
+
+  // WAL lets readers query the table while batches are written, and makes a
+  // commit one sequential append.
+  sqlite3_stmt* stmt = nullptr;
+  rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "cannot set journal_mode=WAL", false);
+  rc = sqlite3_step(stmt);
+  std::string mode;
+  if (rc == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    mode = text ? reinterpret_cast<const char*>(text) : "";
+  }
+  Status st = rc == SQLITE_ROW ? Status::OK() : Error(rc, "cannot set journal_mode=WAL", false);
+  sqlite3_finalize(stmt);
+  SINKHOST_RETURN_NOT_OK(st);
+  if (!SameIdentifier(mode, "wal"))
+    return Status::InvalidArgument("sqlite: database '" + path_ +
+                                   "' cannot use journal_mode=WAL (it stays in '" + mode + "')");
+
+  // synchronous_ is one of three literals chosen in Init, never user text.
+  const std::string pragma = std::string("PRAGMA synchronous=") + synchronous_;
+  rc = sqlite3_exec(db_, pragma.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "cannot set synchronous", false);
+  return Status::OK();
+}
+
+Status SqliteSink::EnsureTable(const StreamInfo& stream) {
+  // The table name is bound, not spliced: pragma_table_info takes it as an
+  // argument. No rows means no such table.
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "cannot read the table's columns", false);
+  sqlite3_bind_text(stmt, 1, table_.data(), static_cast<int>(table_.size()), SQLITE_STATIC);
+  std::vector<std::string> existing;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const unsigned char* name = sqlite3_column_text(stmt, 0);
+    existing.emplace_back(name ? reinterpret_cast<const char*>(name) : "");
+  }
+  Status st = rc == SQLITE_DONE ? Status::OK() : Error(rc, "cannot read the table's columns", false);
+  sqlite3_finalize(stmt);
+  SINKHOST_RETURN_NOT_OK(st);
+
+  if (existing.empty()) {
+    if (!create_table_)
+      return Status::InvalidArgument("sqlite: table '" + table_ + "' does not exist in '" + path_ +
+                                     "' and create_table is false");
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + Quote(table_) + " (";
+    for (size_t i = 0; i < stream.columns.size(); ++i) {
+      const ColumnSpec& c = stream.columns[i];
+      sql += (i ? ", " : "") + Quote(c.name) + " " + SqlType(c.type);
+      if (!c.nullable) sql += " NOT NULL";
+    }
+    sql += ")";
+    rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "cannot create the table", false);
+    return Status::OK();
+  }
+
+  // An existing table may have more columns than the stream (they get their
+  // defaults), but never fewer. Column types are not compared: SQLite stores
+  // any value in any column, by affinity.
+  std::string missing;
+  int n_missing = 0;
+  for (const ColumnSpec& c : stream.columns) {
+    bool found = false;
+    for (const std::string& e : existing) found = found || SameIdentifier(e, c.name);
+    if (!found) {
+      missing += (n_missing++ ? ", '" : "'") + c.name + "'";
+    }
+  }
+  if (n_missing > 0)
+    return Status::InvalidArgument("sqlite: table '" + table_ + "' in '" + path_ +
+                                   "' exists but lacks column" + (n_missing > 1 ? "s " : " ") +
+                                   missing);
+  return Status::OK();
+}
+
+Status SqliteSink::Prepare(const std::string& sql, sqlite3_stmt** out) {
+  // PERSISTENT: these live as long as the connection and run many times.
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()) + 1,
+                              SQLITE_PREPARE_PERSISTENT, out, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "cannot prepare '" + sql + "'", false);
+  return Status::OK();
+}
+
+inline int SqliteSink::BindRow(const BatchView& batch, int64_t row) {
+  int result = SQLITE_OK;
+  const std::vector<ColumnView>& cols = batch.columns();
+  for (size_t c = 0; c < cols.size(); ++c) {
+    const ColumnView& col = cols[c];
+    const int p = static_cast<int>(c) + 1;
+    int rc;
+    if (col.is_null(row)) {
+      rc = sqlite3_bind_null(insert_, p);
+    } else {
+      switch (col.type()) {
+        case ColumnType::kString: {
+          std::string_view s = col.string(row);
+          // SQLITE_STATIC: the batch outlives this call. A null pointer
+          // would bind NULL, so an empty string needs a real one.
+          rc = sqlite3_bind_text(insert_, p, s.data() != nullptr ? s.data() : "",
+                                 static_cast<int>(s.size()), SQLITE_STATIC);
+          break;
+        }
+        case ColumnType::kInt64: rc = sqlite3_bind_int64(insert_, p, col.int64(row)); break;
+        case ColumnType::kFloat64: rc = sqlite3_bind_double(insert_, p, col.float64(row)); break;
+        case ColumnType::kBool: rc = sqlite3_bind_int(insert_, p, col.boolean(row) ? 1 : 0); break;
+        case ColumnType::kTimestamp: {
+          char* text = ts_text_[c].data();
+          size_t len = FormatTimestampMicros(col.int64(row), text);
+          rc = sqlite3_bind_text(insert_, p, text, static_cast<int>(len), SQLITE_STATIC);
+          break;
+        }
+        default: rc = SQLITE_MISMATCH; break;
+      }
+    }
+    if (rc != SQLITE_OK && result == SQLITE_OK) result = rc;
+  }
+  return result;
+}
+
+void SqliteSink::Rollback() {
+  // Some errors (I/O, disk full, busy) already rolled the transaction back.
+  if (sqlite3_get_autocommit(db_)) return;
+  sqlite3_step(rollback_);
+  sqlite3_reset(rollback_);
+}
+
+Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
+  if (db_ == nullptr)
+    return Status::Retryable("sqlite: write to '" + path_ + "' while the sink is not open");
+  // The batch must have the stream's shape, or the binds below would read
+  // the wrong buffers.
+  if (batch.num_columns() != columns_.size())
+    return Status::Permanent("sqlite: batch has " + std::to_string(batch.num_columns()) +
+                             " columns but table '" + table_ + "' was opened for " +
+                             std::to_string(columns_.size()));
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    const ColumnView& col = batch.column(c);
+    if (col.type() != columns_[c].type || col.name() != columns_[c].name)
+      return Status::Permanent("sqlite: batch column " + std::to_string(c) + " is '" +
+                               std::string(col.name()) + "' (" + ColumnTypeName(col.type()) +
+                               ") but table '" + table_ + "' was opened with '" +
+                               columns_[c].name + "' (" + ColumnTypeName(columns_[c].type) + ")");
+  }
+  const int64_t rows = batch.num_rows();
+  if (rows == 0) return Status::OK();
+
+  int rc = sqlite3_step(begin_);
+  if (rc != SQLITE_DONE) {
+    Status st = Error(rc, "cannot begin a transaction", true);
+    sqlite3_reset(begin_);
+    return st;
+  }
+  sqlite3_reset(begin_);
+
+  Status st;
+  for (int64_t r = 0; r < rows; ++r) {
+    rc = BindRow(batch, r);
+    if (rc != SQLITE_OK) {
+      st = Error(rc, "cannot bind row " + std::to_string(r) + " of the batch", true);
+      break;
+    }
+    rc = sqlite3_step(insert_);
+    if (rc != SQLITE_DONE) {
+      st = Error(rc, "insert of row " + std::to_string(r) + " of the batch failed", true);
+      break;
+    }
+    sqlite3_reset(insert_);
+  }
+  if (st.ok()) {
+    rc = sqlite3_step(commit_);
+    if (rc != SQLITE_DONE) st = Error(rc, "commit failed", true);
+    sqlite3_reset(commit_);
+  }
+  // Drop pointers into the batch, which the host frees after we return.
+  sqlite3_reset(insert_);
+  sqlite3_clear_bindings(insert_);
+  if (!st.ok()) Rollback();
+  return st;
+}
+
+Status SqliteSink::Close() {
+  for (sqlite3_stmt** s : {&insert_, &begin_, &commit_, &rollback_}) {
+    sqlite3_finalize(*s);  // no-op for null
+    *s = nullptr;
+  }
+  if (db_ != nullptr) {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    // Every statement is finalized, so close cannot be kept busy.
+    int rc = sqlite3_close(db_);
+    if (rc != SQLITE_OK) {
+      Status st = Error(rc, "cannot close the database", true);
+      sqlite3_close_v2(db_);  // let SQLite free it once it can
+      db_ = nullptr;
+      return st;
+    }
+    db_ = nullptr;
+  }
+  ts_text_.clear();
+  return Status::OK();
+}
+
+}  // namespace sinkhost::sqlite
+
+namespace {
+
+const sinkhost_option_spec kPath = {sizeof(sinkhost_option_spec), "path", "path", nullptr,
+                                    "SQLite database file; its directory must exist",
+                                    SINKHOST_OPTION_REQUIRED};
+const sinkhost_option_spec kTable = {sizeof(sinkhost_option_spec), "table", "string", nullptr,
+                                     "table to write (default: the stream name)", 0};
+const sinkhost_option_spec kCreateTable = {
+    sizeof(sinkhost_option_spec), "create_table", "bool", "true",
+    "create the table from the stream schema when it does not exist", 0};
+const sinkhost_option_spec kSynchronous = {sizeof(sinkhost_option_spec), "synchronous", "string",
+                                           "normal", "PRAGMA synchronous: off, normal or full", 0};
+const sinkhost_option_spec kBusyTimeout = {
+    sizeof(sinkhost_option_spec), "busy_timeout", "duration", "5s",
+    "how long to wait for a lock held by another connection before failing the batch", 0};
+const sinkhost_option_spec* const kOptions[] = {&kPath,        &kTable,       &kCreateTable,
+                                                &kSynchronous, &kBusyTimeout, nullptr};
+
+}  // namespace
+
+SINKHOST_EXPORT_SINK(sinkhost::sqlite::SqliteSink, "sqlite", "1.0.0",
+                     "Writes each batch into a SQLite table in one transaction",
+                     SINKHOST_CAP_TRANSACTIONAL | SINKHOST_CAP_DURABLE, kOptions)
