@@ -11,6 +11,9 @@ PACKAGES=(
   libpoco-dev libsqlite3-dev sqlite3 libsimdjson-dev libyaml-cpp-dev libcli11-dev
   # Qt 6: tests (Qt Test) now, the dashboard later
   qt6-base-dev
+  # PostgreSQL and ClickHouse sinks: client libraries, and real servers the
+  # tests start on loopback (no system service is used)
+  libpqxx-dev postgresql clickhouse-server clickhouse-client
 )
 
 missing=()
