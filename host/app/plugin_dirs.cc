@@ -1,0 +1,24 @@
+#include "host/app/plugin_dirs.h"
+
+#include <filesystem>
+#include <system_error>
+
+#ifndef SINKHOST_PLUGIN_RELDIR
+#error "SINKHOST_PLUGIN_RELDIR must be defined by the build (host/CMakeLists.txt)"
+#endif
+
+namespace sinkhost {
+
+std::string DefaultPluginDir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::filesystem::path base = ec ? std::filesystem::current_path(ec) : exe.parent_path();
+  return (base / SINKHOST_PLUGIN_RELDIR).lexically_normal().string();
+}
+
+std::vector<std::string> PluginDirs(const HostConfig& config) {
+  if (!config.plugin_dirs.empty()) return config.plugin_dirs;
+  return {DefaultPluginDir()};
+}
+
+}  // namespace sinkhost

@@ -1,0 +1,91 @@
+#include "host/app/stream_set.h"
+
+#include <atomic>
+#include <thread>
+
+namespace sinkhost {
+
+namespace {
+
+std::atomic<uint64_t> g_next_uid{1};
+
+}  // namespace
+
+Status CreateSinkInstances(const StreamConfig& stream, const std::vector<std::string>& plugin_dirs,
+                           PluginCache* cache, std::vector<StreamSinkSpec>* out) {
+  for (const SinkConfig& sink : stream.sinks) {
+    const std::string context = "stream '" + stream.name + "', sink '" + sink.name + "'";
+    std::shared_ptr<PluginLibrary>& lib = (*cache)[sink.plugin];
+    if (lib == nullptr) {
+      Status st = PluginLibrary::Find(sink.plugin, plugin_dirs, &lib);
+      if (!st.ok()) {
+        cache->erase(sink.plugin);
+        return st.WithContext(context);
+      }
+    }
+    StreamSinkSpec spec;
+    spec.name = sink.name;
+    SINKHOST_RETURN_NOT_OK(
+        SinkInstance::Create(lib, sink.options, &spec.instance).WithContext(context));
+    out->push_back(std::move(spec));
+  }
+  return Status::OK();
+}
+
+Status StreamSet::Create(const HostConfig& config, const std::vector<std::string>& plugin_dirs,
+                         std::unique_ptr<StreamSet>* out) {
+  std::unique_ptr<StreamSet> set(new StreamSet());
+  PluginCache cache;
+  for (const StreamConfig& sc : config.streams) {
+    std::vector<StreamSinkSpec> sinks;
+    SINKHOST_RETURN_NOT_OK(CreateSinkInstances(sc, plugin_dirs, &cache, &sinks));
+    auto entry = std::make_unique<Entry>();
+    entry->uid = g_next_uid.fetch_add(1);
+    // Stream::Create opens the sinks; its errors name stream and sink.
+    SINKHOST_RETURN_NOT_OK(
+        Stream::Create(sc.name, sc.schema, sc.options, std::move(sinks), &entry->stream));
+    set->by_name_[sc.name] = entry.get();
+    if (sc.name == config.ingest.plausible_stream) set->plausible_ = entry->stream.get();
+    set->entries_.push_back(std::move(entry));
+  }
+  *out = std::move(set);
+  return Status::OK();
+}
+
+StreamSet::~StreamSet() { Shutdown(std::chrono::milliseconds(0)); }
+
+void StreamSet::Start() {
+  for (auto& e : entries_) e->stream->Start();
+}
+
+int64_t StreamSet::Shutdown(std::chrono::milliseconds timeout) {
+  // Stream::Shutdown is idempotent (call_once), so a second call returns at
+  // once with the first call's result.
+  std::vector<int64_t> undelivered(entries_.size(), 0);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i + 1 < entries_.size(); ++i) {
+    threads.emplace_back([this, i, timeout, &undelivered] {
+      undelivered[i] = entries_[i]->stream->Shutdown(timeout);
+    });
+  }
+  if (!entries_.empty())
+    undelivered.back() = entries_.back()->stream->Shutdown(timeout);
+  for (std::thread& t : threads) t.join();
+  int64_t total = 0;
+  for (int64_t n : undelivered) total += n;
+  return total;
+}
+
+const StreamSet::Entry* StreamSet::Find(std::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+std::vector<StreamStats> StreamSet::Stats() const {
+  std::vector<StreamStats> out;
+  out.reserve(entries_.size());
+  for (const auto& e : entries_) out.push_back(e->stream->Stats());
+  return out;
+}
+
+}  // namespace sinkhost

@@ -1,0 +1,90 @@
+// HostConfig: the sinkhost server's configuration, read from one YAML file
+// and fully validated before anything starts. Every error names the key
+// path and the broken rule, e.g.
+//   streams.events.buffer.max_events: must be a positive integer, got "abc"
+// and, when read from a file, is prefixed with "FILE:LINE: ".
+//
+// Relative paths (data_dir, plugin_dirs, sink option values) are kept as
+// written: they resolve against the working directory, as with most
+// servers. docs/configuration.md documents every key.
+//
+// Thread safety: parsing functions are pure; a HostConfig is a plain value.
+#ifndef SINKHOST_HOST_CONFIG_HOST_CONFIG_H_
+#define SINKHOST_HOST_CONFIG_HOST_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/schema/schema.h"
+#include "core/stream/stream.h"
+#include "sinkhost/status.hpp"
+
+namespace sinkhost {
+
+// "127.0.0.1:8080", ":8080" (all interfaces), "[::1]:8080", "localhost:0".
+struct ListenAddress {
+  std::string host;
+  uint16_t port = 0;
+  std::string ToString() const;  // host:port, IPv6 hosts in brackets
+};
+Status ParseListenAddress(std::string_view text, ListenAddress* out);
+
+struct IngestConfig {
+  ListenAddress listen{"127.0.0.1", 8080};
+  uint64_t max_body = 10u << 20;    // bytes per request body
+  int max_threads = 64;             // concurrent connections served
+  int max_queued = 256;             // accepted connections waiting for a thread
+  int64_t keep_alive_timeout_ms = 15000;
+  int64_t request_timeout_ms = 60000;  // socket send/receive timeout
+  // Stream that POST /api/event feeds; resolved by the parser (see
+  // docs/configuration.md). Empty when no stream has the plausible schema.
+  std::string plausible_stream;
+};
+
+struct AdminConfig {
+  bool enabled = true;
+  ListenAddress listen{"127.0.0.1", 8081};
+  int max_threads = 4;
+};
+
+struct SinkConfig {
+  std::string name;    // unique within its stream; defaults to the plugin name
+  std::string plugin;  // loads <plugin_dir>/<plugin>.so
+  // Passed to the plugin verbatim; YAML scalars of any type as their text.
+  std::map<std::string, std::string> options;
+};
+
+struct StreamConfig {
+  std::string name;
+  Schema schema;          // Schema::Plausible() or the custom columns
+  StreamOptions options;  // buffer, retry, unknown_fields
+  std::vector<SinkConfig> sinks;
+};
+
+struct HostConfig {
+  IngestConfig ingest;
+  AdminConfig admin;
+  std::string data_dir = "data";
+  std::vector<std::string> plugin_dirs;  // empty: the directory next to the binary
+  std::string log_level = "information";  // a Poco::Logger level name
+  int64_t shutdown_timeout_ms = 30000;
+  std::vector<StreamConfig> streams;  // in file order, at least one
+
+  const StreamConfig* FindStream(std::string_view name) const;
+};
+
+// Parses and validates YAML text. Errors are "key.path: reason".
+Status ParseHostConfig(std::string_view yaml_text, HostConfig* out);
+// Reads `path` and parses it. Errors are "PATH:LINE: key.path: reason".
+Status LoadHostConfig(const std::string& path, HostConfig* out);
+
+// Normalises a log level name ("info" -> "information", "warn" ->
+// "warning"); InvalidArgument for names Poco does not know.
+Status NormalizeLogLevel(std::string_view name, std::string* out);
+
+}  // namespace sinkhost
+
+#endif  // SINKHOST_HOST_CONFIG_HOST_CONFIG_H_

@@ -1,0 +1,139 @@
+#include "host/http/admin_handlers.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "host/http/guarded_handler.h"
+#include "host/http/http_util.h"
+#include "host/metrics/host_metrics.h"
+#include "host/metrics/prometheus_text.h"
+#include "host/stats/stats_json.h"
+#include "sinkhost/units.hpp"
+
+namespace sinkhost {
+
+namespace {
+
+using Poco::Net::HTTPRequest;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+// Admin requests carry no meaningful bodies; anything larger is not read.
+constexpr uint64_t kMaxAdminBody = 64 * 1024;
+
+Poco::Logger& AdminLog() {
+  static Poco::Logger& log = Poco::Logger::get("sinkhost.admin");
+  return log;
+}
+
+class AdminHandler : public GuardedHandler {
+ public:
+  explicit AdminHandler(const AdminEndpoints& e) : GuardedHandler(e.counters, &AdminLog()), e_(e) {}
+
+ protected:
+  void Handle(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    SkipBody(request, response, kMaxAdminBody);
+    const std::string path(RequestPath(request.getURI()));
+    const std::string& method = request.getMethod();
+    const bool get = method == HTTPRequest::HTTP_GET;
+    if (path == "/healthz") {
+      if (!get) return MethodNotAllowed(request, response, path, "GET");
+      return SendJson(response, 200, "{\"status\":\"ok\"}");
+    }
+    if (path == "/api/stats") {
+      if (!get) return MethodNotAllowed(request, response, path, "GET");
+      return SendJson(response, 200, JsonText(StatsToJson(e_.snapshot()), 2));
+    }
+    if (path == "/metrics") {
+      if (!get) return MethodNotAllowed(request, response, path, "GET");
+      return SendBody(response, 200, PrometheusText::kContentType,
+                      RenderPrometheusMetrics(e_.snapshot()));
+    }
+    if (path == "/api/flush") {
+      if (method != HTTPRequest::HTTP_POST)
+        return MethodNotAllowed(request, response, path, "POST");
+      return Flush(request, response);
+    }
+    SendError(response, 404,
+              "no endpoint at " + path +
+                  " (this listener has GET /healthz, GET /api/stats, GET /metrics, POST "
+                  "/api/flush)");
+  }
+
+ private:
+  void Flush(HTTPServerRequest& request, HTTPServerResponse& response) {
+    int64_t timeout_ms = e_.default_flush_timeout_ms;
+    std::vector<const StreamSet::Entry*> targets;
+    Poco::URI::QueryParameters params;
+    try {
+      params = Poco::URI(request.getURI()).getQueryParameters();
+    } catch (const Poco::Exception& ex) {
+      return SendError(response, 400, "bad query string: " + ex.message());
+    }
+    for (const auto& [key, value] : params) {
+      if (key == "stream") {
+        const StreamSet::Entry* entry = e_.streams->Find(value);
+        if (entry == nullptr) return SendError(response, 404, "unknown stream '" + value + "'");
+        targets.push_back(entry);
+      } else if (key == "timeout") {
+        if (Status st = ParseDurationMs(value, &timeout_ms); !st.ok())
+          return SendError(response, 400, "timeout: " + st.message());
+      } else {
+        return SendError(response, 400,
+                         "unknown query parameter '" + key + "' (known: stream, timeout)");
+      }
+    }
+    if (targets.empty()) {
+      for (const auto& e : e_.streams->entries()) targets.push_back(e.get());
+    }
+    // One deadline for the whole request: each stream gets what is left.
+    const auto start = std::chrono::steady_clock::now();
+    const auto deadline = start + std::chrono::milliseconds(timeout_ms);
+    std::vector<FlushOutcome> outcomes;
+    for (const StreamSet::Entry* entry : targets) {
+      const auto left = std::max(std::chrono::milliseconds(0),
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     deadline - std::chrono::steady_clock::now()));
+      outcomes.push_back(entry->stream->Flush(left));
+    }
+    const double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count();
+    Poco::JSON::Object::Ptr json = FlushToJson(outcomes, timeout_ms, elapsed_ms);
+    const bool completed = json->getValue<bool>("completed");
+    if (!completed)
+      log().warning("POST " + request.getURI() + ": some sinks did not finish within " +
+                    std::to_string(timeout_ms) + " ms");
+    SendJson(response, completed ? 200 : 504, JsonText(json, 2));
+  }
+
+  void MethodNotAllowed(HTTPServerRequest& request, HTTPServerResponse& response,
+                        const std::string& path, const std::string& allowed) {
+    response.set("Allow", allowed);
+    SendError(response, 405,
+              "method " + request.getMethod() + " is not allowed on " + path + " (allowed: " +
+                  allowed + ")");
+  }
+
+  const AdminEndpoints& e_;
+};
+
+}  // namespace
+
+AdminHandlerFactory::AdminHandlerFactory(AdminEndpoints endpoints)
+    : endpoints_(std::move(endpoints)) {}
+
+Poco::Net::HTTPRequestHandler* AdminHandlerFactory::createRequestHandler(
+    const Poco::Net::HTTPServerRequest& request) {
+  return new AdminHandler(endpoints_);
+}
+
+}  // namespace sinkhost

@@ -1,0 +1,48 @@
+// The admin listener's endpoints (loopback by default):
+//
+//   GET  /healthz      200 {"status":"ok"}
+//   GET  /api/stats    buffers, counters and per-sink delivery state (JSON)
+//   POST /api/flush    seal buffers now and wait for the sinks
+//                      (?stream=NAME, ?timeout=30s); 200, or 504 when a sink
+//                      did not finish in time
+//   GET  /metrics      Prometheus text format 0.0.4
+//
+// Shapes: docs/configuration.md. A flush holds its server thread until it
+// completes or times out.
+//
+// Thread safety: the factory is shared by all admin threads; AdminEndpoints
+// is read-only and must outlive the listener.
+#ifndef SINKHOST_HOST_HTTP_ADMIN_HANDLERS_H_
+#define SINKHOST_HOST_HTTP_ADMIN_HANDLERS_H_
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "host/app/stream_set.h"
+#include "host/http/request_counters.h"
+#include "host/stats/host_snapshot.h"
+
+namespace sinkhost {
+
+struct AdminEndpoints {
+  const StreamSet* streams = nullptr;
+  std::function<HostSnapshot()> snapshot;
+  int64_t default_flush_timeout_ms = 30000;
+  RequestCounters* counters = nullptr;
+};
+
+class AdminHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit AdminHandlerFactory(AdminEndpoints endpoints);
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest& request) override;
+
+ private:
+  const AdminEndpoints endpoints_;
+};
+
+}  // namespace sinkhost
+
+#endif  // SINKHOST_HOST_HTTP_ADMIN_HANDLERS_H_

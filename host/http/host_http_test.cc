@@ -1,0 +1,528 @@
+// The HTTP layer in-process: a real Host (streams, listeners on free ports)
+// with the C test sink, driven through Poco's HTTP client.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <QtTest>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "host/app/check_config.h"
+#include "host/app/host.h"
+#include "host/app/logging.h"
+#include "host/config/host_config.h"
+#include "tests/support/test_env.h"
+
+using namespace sinkhost;
+using Poco::JSON::Object;
+
+namespace {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  Object::Ptr json() const {
+    Poco::JSON::Parser parser;
+    return parser.parse(body).extract<Object::Ptr>();
+  }
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string path = "/";
+  std::string body;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool chunked = false;
+};
+
+Reply Send(Poco::Net::HTTPClientSession& session, const Request& r) {
+  Poco::Net::HTTPRequest req(r.method, r.path, Poco::Net::HTTPMessage::HTTP_1_1);
+  req.setKeepAlive(true);
+  if (!r.content_type.empty()) req.setContentType(r.content_type);
+  for (const auto& [k, v] : r.headers) req.set(k, v);
+  if (r.chunked) {
+    req.setChunkedTransferEncoding(true);
+  } else if (!r.body.empty() || r.method == "POST") {
+    req.setContentLength64(static_cast<Poco::Int64>(r.body.size()));
+  }
+  std::ostream& out = session.sendRequest(req);
+  out << r.body;
+  Poco::Net::HTTPResponse resp;
+  std::istream& in = session.receiveResponse(resp);
+  Reply reply;
+  reply.status = static_cast<int>(resp.getStatus());
+  Poco::StreamCopier::copyToString(in, reply.body);
+  for (const auto& [k, v] : resp) reply.headers[Poco::toLower(k)] = v;
+  return reply;
+}
+
+Reply Call(uint16_t port, const Request& r) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  session.setTimeout(Poco::Timespan(30, 0));
+  return Send(session, r);
+}
+
+Reply Post(uint16_t port, const std::string& path, const std::string& body,
+           const std::string& content_type = "text/plain") {
+  Request r;
+  r.method = "POST";
+  r.path = path;
+  r.body = body;
+  r.content_type = content_type;
+  return Call(port, r);
+}
+
+Reply Get(uint16_t port, const std::string& path) {
+  Request r;
+  r.path = path;
+  return Call(port, r);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int CountLines(const std::string& path) {
+  const std::string text = ReadFile(path);
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+const char* kConfig = R"(
+ingest: {listen: "127.0.0.1:0", max_body: 1KiB, max_threads: 16}
+admin: {listen: "127.0.0.1:0"}
+data_dir: "{dir}/data"
+plugin_dirs: ["{plugins}"]
+log: {level: warning}
+shutdown_timeout: 10s
+streams:
+  events:
+    schema: plausible
+    buffer: {flush_interval: 1h}
+    sinks: [{plugin: test_sink}]
+  items:
+    columns:
+      - {name: id, type: int64}
+      - {name: label, type: string, nullable: true}
+    buffer: {flush_interval: 1h}
+    sinks: [{plugin: test_sink, options: {record: "{dir}/items.txt"}}]
+  slow:
+    columns: [{name: id, type: int64}]
+    buffer: {max_events: 1, max_pending_batches: 1, block_timeout: 100ms, flush_interval: 1h}
+    sinks: [{plugin: test_sink, name: gated, options: {gate: "{dir}/gate", record: "{dir}/slow.txt"}}]
+)";
+
+const char* kTrackerEvent =
+    R"({"n":"pageview","u":"https://example.com/a?x=1","d":"example.com","r":null,"w":1280})";
+
+}  // namespace
+
+class HostHttpTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::unique_ptr<QTemporaryDir> tmp_;
+  std::string dir_;
+  std::unique_ptr<Host> host_;
+  uint16_t ingest_ = 0;
+  uint16_t admin_ = 0;
+
+  std::string ConfigText(const std::string& text) const {
+    return Replace(Replace(text, "{dir}", dir_), "{plugins}",
+                   sinkhost::testing::EnvOrDie("SINKHOST_TEST_PLUGIN_DIR"));
+  }
+
+  Status MakeHost(const std::string& text, std::unique_ptr<Host>* out) const {
+    HostConfig config;
+    SINKHOST_RETURN_NOT_OK(ParseHostConfig(ConfigText(text), &config));
+    return Host::Create(config, out);
+  }
+
+  const Stream& stream(const char* name) const { return *host_->streams().Find(name)->stream; }
+
+ private slots:
+  void initTestCase() { SetupLogging("warning"); }
+
+  void init() {
+    tmp_ = std::make_unique<QTemporaryDir>();
+    dir_ = tmp_->path().toStdString();
+    Status st = MakeHost(kConfig, &host_);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    host_->Start();
+    ingest_ = host_->ingest_port();
+    admin_ = host_->admin_port();
+    QVERIFY(ingest_ != 0 && admin_ != 0 && ingest_ != admin_);
+  }
+
+  void cleanup() {
+    std::remove((dir_ + "/gate").c_str());
+    if (host_) host_->Stop();
+    host_.reset();
+    tmp_.reset();
+  }
+
+  void corsPreflightIsAnswered() {
+    for (const char* path : {"/api/event", "/v1/streams/items/events"}) {
+      Request r;
+      r.method = "OPTIONS";
+      r.path = path;
+      r.headers = {{"Origin", "https://site.example"},
+                   {"Access-Control-Request-Method", "POST"},
+                   {"Access-Control-Request-Headers", "content-type, x-custom"}};
+      Reply reply = Call(ingest_, r);
+      QCOMPARE(reply.status, 204);
+      QCOMPARE(reply.header("access-control-allow-origin"), std::string("*"));
+      QCOMPARE(reply.header("access-control-allow-methods"), std::string("POST, OPTIONS"));
+      QCOMPARE(reply.header("access-control-allow-headers"), std::string("content-type, x-custom"));
+      QVERIFY(!reply.header("access-control-max-age").empty());
+      QVERIFY(reply.body.empty());
+    }
+    // Without requested headers, Content-Type is allowed.
+    Request r;
+    r.method = "OPTIONS";
+    r.path = "/api/event";
+    QCOMPARE(Call(ingest_, r).header("access-control-allow-headers"), std::string("Content-Type"));
+  }
+
+  void plausibleEventIsAccepted() {
+    for (const char* type : {"text/plain", "application/json", "text/plain;charset=UTF-8"}) {
+      Reply r = Post(ingest_, "/api/event", kTrackerEvent, type);
+      QVERIFY2(r.status == 202, r.body.c_str());
+      QCOMPARE(r.body, std::string("ok"));
+      QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+      QVERIFY(r.header("content-type").rfind("text/plain", 0) == 0);
+    }
+    QCOMPARE(stream("events").Stats().buffer.accepted_events, uint64_t(3));
+  }
+
+  void plausibleBadInputIs400WithPlausibleErrors() {
+    for (const char* body : {"{not json", R"({"n":"pageview"})", "[1,2]"}) {
+      Reply r = Post(ingest_, "/api/event", body);
+      QVERIFY2(r.status == 400, (std::string(body) + " -> " + r.body).c_str());
+      QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+      Object::Ptr o = r.json();
+      QVERIFY2(o->has("errors") && o->getObject("errors")->size() > 0, r.body.c_str());
+    }
+    QCOMPARE(stream("events").Stats().buffer.accepted_events, uint64_t(0));
+  }
+
+  void emptyAndNonUtf8BodiesAre400() {
+    Reply r = Post(ingest_, "/api/event", "");
+    QCOMPARE(r.status, 400);
+    QVERIFY2(r.body.find("empty") != std::string::npos, r.body.c_str());
+    QVERIFY(r.json()->has("errors"));
+    r = Post(ingest_, "/api/event", "{\"n\":\"pageview\",\"d\":\"\xff\xfe\"}");
+    QCOMPARE(r.status, 400);
+    QVERIFY2(r.body.find("UTF-8") != std::string::npos, r.body.c_str());
+    r = Post(ingest_, "/v1/streams/items/events", "", "application/x-ndjson");
+    QCOMPARE(r.status, 400);
+    QVERIFY2(r.json()->has("error"), r.body.c_str());
+    r = Post(ingest_, "/v1/streams/items/events", "{\"id\":1,\"label\":\"\xc3\x28\"}\n");
+    QCOMPARE(r.status, 400);
+    QVERIFY2(r.body.find("UTF-8") != std::string::npos, r.body.c_str());
+    QCOMPARE(stream("items").Stats().buffer.accepted_events, uint64_t(0));
+  }
+
+  void unknownPathsStreamsAndMethods() {
+    Reply r = Post(ingest_, "/api/nothing", "x");
+    QCOMPARE(r.status, 404);
+    QVERIFY(r.json()->getObject("error")->has("message"));
+    QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+
+    r = Post(ingest_, "/v1/streams/nope/events", "{\"id\":1}\n");
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.json()->getObject("error")->getValue<std::string>("message"),
+             std::string("unknown stream 'nope'"));
+
+    r = Get(ingest_, "/api/event");
+    QCOMPARE(r.status, 405);
+    QCOMPARE(r.header("allow"), std::string("POST, OPTIONS"));
+    QVERIFY(r.json()->getObject("error")->getValue<std::string>("message").find("GET") !=
+            std::string::npos);
+    Request put;
+    put.method = "PUT";
+    put.path = "/v1/streams/items/events";
+    put.body = "{\"id\":1}";
+    QCOMPARE(Call(ingest_, put).status, 405);
+  }
+
+  void oversizedBodiesAre413() {
+    const std::string big(4096, 'x');
+    Reply r = Post(ingest_, "/api/event", big);
+    QCOMPARE(r.status, 413);
+    QVERIFY(r.json()->getObject("error")->getValue<std::string>("message").find("max_body") !=
+            std::string::npos);
+    QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+
+    // Chunked: no Content-Length to check up front; cut off while reading.
+    Request chunked;
+    chunked.method = "POST";
+    chunked.path = "/v1/streams/items/events";
+    chunked.body = big;
+    chunked.chunked = true;
+    QCOMPARE(Call(ingest_, chunked).status, 413);
+
+    // With Expect: 100-continue the refusal comes before the body is sent.
+    Poco::Net::HTTPClientSession session("127.0.0.1", ingest_);
+    Poco::Net::HTTPRequest req("POST", "/api/event", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setContentLength(static_cast<std::streamsize>(big.size()));
+    req.setExpectContinue(true);
+    session.sendRequest(req);
+    Poco::Net::HTTPResponse resp;
+    QVERIFY(!session.peekResponse(resp));  // a final answer, not 100 Continue
+    QCOMPARE(int(resp.getStatus()), 413);
+
+    // A body within the limit, chunked, still works; nothing bad was kept.
+    chunked.body = "{\"id\":1}\n{\"id\":2}\n";
+    Reply ok = Call(ingest_, chunked);
+    QVERIFY2(ok.status == 202, ok.body.c_str());
+    QCOMPARE(stream("items").Stats().buffer.accepted_events, uint64_t(2));
+  }
+
+  void bulkAnswersAcceptedCountAndDelivers() {
+    Reply r = Post(ingest_, "/v1/streams/items/events",
+                   "{\"id\":1,\"label\":\"a\"}\n{\"id\":2}\n\n{\"id\":3,\"label\":null}\n",
+                   "application/x-ndjson");
+    QVERIFY2(r.status == 202, r.body.c_str());
+    QCOMPARE(r.body, std::string("{\"accepted\":3}"));
+    QCOMPARE(r.header("content-type"), std::string("application/json"));
+    r = Post(ingest_, "/v1/streams/items/events", "[{\"id\":4},{\"id\":5}]", "application/json");
+    QVERIFY2(r.status == 202, r.body.c_str());
+    QCOMPARE(r.body, std::string("{\"accepted\":2}"));
+
+    // A bad line refuses the whole request and names the line.
+    r = Post(ingest_, "/v1/streams/items/events", "{\"id\":6}\n{\"id\":\"seven\"}\n");
+    QCOMPARE(r.status, 400);
+    Object::Ptr err = r.json()->getObject("error");
+    QVERIFY2(err, r.body.c_str());
+    QCOMPARE(err->getValue<int>("line"), 2);
+    QVERIFY(err->has("message"));
+
+    Reply f = Call(admin_, {"POST", "/api/flush?stream=items", "", "", {}, false});
+    QVERIFY2(f.status == 200, f.body.c_str());
+    QCOMPARE(ReadFile(dir_ + "/items.txt"), std::string("1\n2\n3\n4\n5\n"));
+  }
+
+  void keepAliveSurvivesErrors() {
+    Poco::Net::HTTPClientSession session("127.0.0.1", ingest_);
+    session.setKeepAlive(true);
+    QCOMPARE(Send(session, {"POST", "/nowhere", "{\"a\":1}", "text/plain", {}, false}).status, 404);
+    QCOMPARE(Send(session, {"GET", "/api/event", "", "", {}, false}).status, 405);
+    QCOMPARE(Send(session, {"POST", "/api/event", "nope", "text/plain", {}, false}).status, 400);
+    QCOMPARE(Send(session, {"POST", "/v1/streams/x/events", "{}", "", {}, false}).status, 404);
+    for (int i = 0; i < 5; ++i) {
+      Reply r = Send(session, {"POST", "/v1/streams/items/events",
+                               "{\"id\":" + std::to_string(i) + "}", "", {}, false});
+      QVERIFY2(r.status == 202, r.body.c_str());
+    }
+    QCOMPARE(Send(session, {"POST", "/api/event", kTrackerEvent, "text/plain", {}, false}).status,
+             202);
+    QCOMPARE(stream("items").Stats().buffer.accepted_events, uint64_t(5));
+  }
+
+  void fullBufferAnswers503WithRetryAfter() {
+    { std::ofstream gate(dir_ + "/gate"); }  // the sink stalls while this exists
+    // 1: sealed at once, its sink stalls. 2: fills the open batch. 3: no room.
+    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":1}").status, 202);
+    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":2}").status, 202);
+    Reply r = Post(ingest_, "/v1/streams/slow/events", "{\"id\":3}");
+    QCOMPARE(r.status, 503);
+    QVERIFY(!r.header("retry-after").empty());
+    QVERIFY(std::stoi(r.header("retry-after")) >= 1);
+    QVERIFY(r.json()->getObject("error")->getValue<std::string>("message").find("slow") !=
+            std::string::npos);
+    QCOMPARE(stream("slow").Stats().buffer.rejected_busy, uint64_t(1));
+
+    // The flush cannot finish while the sink stalls: 504, naming the sink.
+    Reply f = Call(admin_, {"POST", "/api/flush?stream=slow&timeout=200ms", "", "", {}, false});
+    QCOMPARE(f.status, 504);
+    Object::Ptr o = f.json();
+    QCOMPARE(o->getValue<bool>("completed"), false);
+    QCOMPARE(o->getObject("streams")->getObject("slow")->getObject("sinks")->getObject("gated")
+                 ->getValue<bool>("done"),
+             false);
+
+    std::remove((dir_ + "/gate").c_str());
+    f = Call(admin_, {"POST", "/api/flush?stream=slow", "", "", {}, false});
+    QVERIFY2(f.status == 200, f.body.c_str());
+    QCOMPARE(ReadFile(dir_ + "/slow.txt"), std::string("1\n2\n"));
+    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":4}").status, 202);
+  }
+
+  void adminHealthStatsMetrics() {
+    Reply h = Get(admin_, "/healthz");
+    QCOMPARE(h.status, 200);
+    QCOMPARE(h.json()->getValue<std::string>("status"), std::string("ok"));
+
+    QCOMPARE(Post(ingest_, "/api/event", kTrackerEvent).status, 202);
+    QCOMPARE(Post(ingest_, "/api/event", "{bad").status, 400);
+
+    Reply s = Get(admin_, "/api/stats");
+    QCOMPARE(s.status, 200);
+    QCOMPARE(s.header("content-type"), std::string("application/json"));
+    Object::Ptr ev = s.json()->getObject("streams")->getObject("events");
+    QVERIFY2(ev, s.body.c_str());
+    QCOMPARE(ev->getValue<std::string>("schema"), std::string("plausible"));
+    QCOMPARE(ev->getValue<bool>("plausible_endpoint"), true);
+    QCOMPARE(ev->getValue<int64_t>("accepted"), int64_t(1));
+    QCOMPARE(ev->getObject("buffer")->getValue<int64_t>("events"), int64_t(1));
+    QCOMPARE(ev->getObject("sinks")->getObject("test_sink")->getValue<std::string>("state"),
+             std::string("ok"));
+
+    Reply m = Get(admin_, "/metrics");
+    QCOMPARE(m.status, 200);
+    QVERIFY2(m.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0,
+             m.header("content-type").c_str());
+    QVERIFY(m.body.find("\nsinkhost_buffer_events{stream=\"events\"} 1\n") != std::string::npos);
+    QVERIFY(m.body.find("\nsinkhost_http_requests_total{listener=\"ingest\",code=\"202\"} 1\n") !=
+            std::string::npos);
+    QVERIFY(m.body.find("\nsinkhost_http_requests_total{listener=\"ingest\",code=\"400\"} 1\n") !=
+            std::string::npos);
+
+    Reply f = Call(admin_, {"POST", "/api/flush", "", "", {}, false});
+    QVERIFY2(f.status == 200, f.body.c_str());
+    Object::Ptr fo = f.json();
+    QCOMPARE(fo->getValue<bool>("completed"), true);
+    Object::Ptr fev = fo->getObject("streams")->getObject("events");
+    QCOMPARE(fev->getValue<int64_t>("rows_sealed"), int64_t(1));
+    QVERIFY(fev->getValue<int64_t>("batch") >= 1);
+    QCOMPARE(fev->getObject("sinks")->getObject("test_sink")->getValue<bool>("done"), true);
+    QVERIFY(fo->getObject("streams")->has("items"));  // all streams without ?stream
+
+    m = Get(admin_, "/metrics");
+    QVERIFY(m.body.find("\nsinkhost_buffer_events{stream=\"events\"} 0\n") != std::string::npos);
+    QVERIFY(m.body.find("\nsinkhost_sink_last_flush_rows{stream=\"events\",sink=\"test_sink\"} 1\n") !=
+            std::string::npos);
+    QVERIFY(m.body.find("\nsinkhost_sink_rows_delivered_total{stream=\"events\",sink=\"test_sink\"} 1\n") !=
+            std::string::npos);
+  }
+
+  void adminErrors() {
+    QCOMPARE(Call(admin_, {"POST", "/api/flush?stream=nope", "", "", {}, false}).status, 404);
+    QCOMPARE(Call(admin_, {"POST", "/api/flush?timeout=soon", "", "", {}, false}).status, 400);
+    QCOMPARE(Call(admin_, {"POST", "/api/flush?bogus=1", "", "", {}, false}).status, 400);
+    Reply r = Get(admin_, "/api/flush");
+    QCOMPARE(r.status, 405);
+    QCOMPARE(r.header("allow"), std::string("POST"));
+    QCOMPARE(Call(admin_, {"POST", "/metrics", "", "", {}, false}).status, 405);
+    r = Get(admin_, "/api/event");  // ingest endpoints are not on the admin listener
+    QCOMPARE(r.status, 404);
+    QVERIFY(r.json()->getObject("error")->has("message"));
+  }
+
+  void concurrentClientsAllCounted() {
+    constexpr int kThreads = 8, kEach = 100;
+    std::atomic<int> accepted{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        Poco::Net::HTTPClientSession session("127.0.0.1", ingest_);
+        for (int i = 0; i < kEach; ++i) {
+          const std::string body = "{\"id\":" + std::to_string(t * kEach + i) + "}";
+          if (Send(session, {"POST", "/v1/streams/items/events", body, "", {}, false}).status == 202)
+            ++accepted;
+          if (Send(session, {"POST", "/api/event", kTrackerEvent, "text/plain", {}, false})
+                  .status == 202)
+            ++accepted;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    QCOMPARE(accepted.load(), 2 * kThreads * kEach);
+    QCOMPARE(stream("items").Stats().buffer.accepted_events, uint64_t(kThreads * kEach));
+    QCOMPARE(stream("events").Stats().buffer.accepted_events, uint64_t(kThreads * kEach));
+  }
+
+  void stopDeliversEverythingAccepted() {
+    std::string body;
+    for (int i = 0; i < 40; ++i) body += "{\"id\":" + std::to_string(i) + "}\n";
+    QCOMPARE(Post(ingest_, "/v1/streams/items/events", body).status, 202);
+    QCOMPARE(host_->Stop(), int64_t(0));
+    QCOMPARE(CountLines(dir_ + "/items.txt"), 40);
+    // The ingest port is closed after Stop.
+    Poco::Net::HTTPClientSession session("127.0.0.1", ingest_);
+    session.setTimeout(Poco::Timespan(1, 0));
+    bool refused = false;
+    try {
+      Send(session, {"POST", "/api/event", kTrackerEvent, "text/plain", {}, false});
+    } catch (const Poco::Exception&) {
+      refused = true;
+    }
+    QVERIFY(refused);
+  }
+
+  void startupErrorsNameStreamAndSink() {
+    auto fails = [&](const std::string& text, const std::vector<std::string>& wanted) {
+      std::unique_ptr<Host> host;
+      Status st = MakeHost(text, &host);
+      QVERIFY2(!st.ok(), "the host started");
+      for (const std::string& w : wanted)
+        QVERIFY2(st.message().find(w) != std::string::npos,
+                 ("missing '" + w + "' in: " + st.message()).c_str());
+    };
+    const std::string head = R"(
+ingest: {listen: "127.0.0.1:0"}
+admin: {enabled: false}
+data_dir: "{dir}/data2"
+plugin_dirs: ["{plugins}"]
+streams:
+  items:
+    columns: [{name: id, type: int64}]
+)";
+    fails(head + "    sinks: [{plugin: test_sink_major2, name: main}]\n",
+          {"stream 'items', sink 'main'", "test_sink_major2.so", "ABI 2.0", "ABI 1.0"});
+    fails(head + "    sinks: [{plugin: no_such_sink}]\n",
+          {"stream 'items', sink 'no_such_sink'", "no plugin named 'no_such_sink'"});
+    fails(head + "    sinks: [{plugin: test_sink, options: {bogus: 1}}]\n",
+          {"stream 'items', sink 'test_sink'", "unknown option 'bogus'"});
+    fails(Replace(head, "{dir}/data2", "/proc/no/such/dir") + "    sinks: [{plugin: test_sink}]\n",
+          {"data_dir: cannot create '/proc/no/such/dir'"});
+    // A port in use.
+    Poco::Net::ServerSocket busy(Poco::Net::SocketAddress("127.0.0.1", 0));
+    std::string taken = Replace(head, "127.0.0.1:0",
+                                "127.0.0.1:" + std::to_string(busy.address().port()));
+    fails(taken + "    sinks: [{plugin: test_sink}]\n", {"ingest.listen: cannot listen on"});
+  }
+
+  void checkConfigLoadsPluginsWithoutOpening() {
+    HostConfig config;
+    QVERIFY(ParseHostConfig(ConfigText(kConfig), &config).ok());
+    std::string summary;
+    Status st = CheckConfig(config, &summary);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    QVERIFY2(summary.find("sink gated: plugin test_sink") != std::string::npos, summary.c_str());
+    QVERIFY(summary.find("fed by POST /api/event") != std::string::npos);
+
+    QVERIFY(ParseHostConfig(ConfigText(Replace(kConfig, "name: gated, ", "")), &config).ok());
+    config.streams[2].sinks[0].plugin = "test_sink_major2";
+    st = CheckConfig(config, &summary);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.message().find("ABI 2.0") != std::string::npos, st.message().c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(HostHttpTest)
+#include "host_http_test.moc"

@@ -1,0 +1,150 @@
+#include "host/stats/stats_json.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <sstream>
+
+#include "sinkhost/format.hpp"
+
+namespace sinkhost {
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Object::Ptr NewObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+const char* WhenFullName(BufferOptions::WhenFull w) {
+  return w == BufferOptions::WhenFull::kBlock ? "block" : "drop_newest";
+}
+
+Object::Ptr FlushRecordToJson(const FlushRecord& r) {
+  Object::Ptr o = NewObject();
+  o->set("at", IsoTimestamp(r.finished_at));
+  o->set("duration_ms", r.duration_ms);
+  o->set("rows", r.rows);
+  o->set("batch", r.batch_seq);
+  o->set("attempts", r.attempts);
+  o->set("ok", r.ok);
+  o->set("error", r.error);
+  return o;
+}
+
+Object::Ptr SinkToJson(const SinkStats& k) {
+  Object::Ptr o = NewObject();
+  o->set("plugin", k.plugin);
+  o->set("state", std::string(SinkStateName(k.state)));
+  o->set("last_error", k.last_error);
+  o->set("attempt", k.attempt);
+  o->set("queued_batches", k.queued_batches);
+  o->set("queued_rows", k.queued_rows);
+  o->set("delivered_rows", k.delivered_rows);
+  o->set("delivered_batches", k.delivered_batches);
+  o->set("failed_rows", k.failed_rows);
+  o->set("failed_batches", k.failed_batches);
+  o->set("retries", k.retries);
+  o->set("completed_batch", k.completed_seq);
+  if (k.has_last_flush) {
+    o->set("last_flush", FlushRecordToJson(k.last_flush));
+  } else {
+    o->set("last_flush", Poco::Dynamic::Var());  // null: nothing written yet
+  }
+  Array::Ptr recent = new Array();
+  for (const FlushRecord& r : k.recent) recent->add(FlushRecordToJson(r));
+  o->set("recent", recent);
+  return o;
+}
+
+Object::Ptr StreamToJson(const StreamStats& st, bool plausible) {
+  Object::Ptr o = NewObject();
+  o->set("schema", st.schema_kind);
+  o->set("plausible_endpoint", plausible);
+  Object::Ptr b = NewObject();
+  b->set("events", st.buffer.buffered_events);
+  b->set("bytes", st.buffer.buffered_bytes);
+  b->set("max_events", st.buffer_options.max_events);
+  b->set("max_bytes", st.buffer_options.max_bytes);
+  b->set("flush_interval_ms", st.buffer_options.flush_interval_ms);
+  b->set("when_full", std::string(WhenFullName(st.buffer_options.when_full)));
+  b->set("block_timeout_ms", st.buffer_options.block_timeout_ms);
+  b->set("pending_batches", st.buffer.pending_batches);
+  b->set("max_pending_batches", st.buffer_options.max_pending_batches);
+  o->set("buffer", b);
+  o->set("accepted", st.buffer.accepted_events);
+  o->set("dropped", st.buffer.dropped_events);
+  o->set("rejected_busy", st.buffer.rejected_busy);
+  o->set("sealed_batches", st.buffer.sealed_batches);
+  o->set("last_sealed_batch", st.buffer.last_sealed_seq);
+  Object::Ptr sinks = NewObject();
+  for (const SinkStats& k : st.sinks) sinks->set(k.name, SinkToJson(k));
+  o->set("sinks", sinks);
+  return o;
+}
+
+}  // namespace
+
+std::string IsoTimestamp(WallClock::time_point t) {
+  const int64_t us =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  char buf[kTimestampBufferSize];
+  const size_t n = FormatTimestampMicros(us, buf);
+  return std::string(buf, n);
+}
+
+Object::Ptr StatsToJson(const HostSnapshot& s) {
+  Object::Ptr o = NewObject();
+  o->set("version", s.version);
+  char started[kTimestampBufferSize];
+  o->set("started_at", std::string(started, FormatTimestampMicros(s.started_at_us, started)));
+  o->set("uptime_seconds", s.uptime_seconds);
+  Object::Ptr streams = NewObject();
+  for (const StreamStats& st : s.streams)
+    streams->set(st.name, StreamToJson(st, st.name == s.plausible_stream));
+  o->set("streams", streams);
+  Object::Ptr http = NewObject();
+  for (const ListenerSnapshot& l : s.listeners) {
+    Object::Ptr codes = NewObject();
+    for (const auto& [code, count] : l.requests_by_code) codes->set(std::to_string(code), count);
+    http->set(l.name, codes);
+  }
+  o->set("http_requests", http);
+  return o;
+}
+
+Object::Ptr FlushToJson(const std::vector<FlushOutcome>& outcomes, int64_t timeout_ms,
+                        double elapsed_ms) {
+  bool completed = true;
+  for (const FlushOutcome& f : outcomes) completed = completed && f.completed;
+  Object::Ptr o = NewObject();
+  o->set("completed", completed);
+  o->set("timeout_ms", timeout_ms);
+  o->set("elapsed_ms", elapsed_ms);
+  Object::Ptr streams = NewObject();
+  for (const FlushOutcome& f : outcomes) {
+    Object::Ptr so = NewObject();
+    so->set("completed", f.completed);
+    so->set("rows_sealed", f.rows_sealed);
+    so->set("batch", f.batch_seq);
+    Object::Ptr sinks = NewObject();
+    for (const FlushOutcome::PerSink& ps : f.sinks) {
+      Object::Ptr k = NewObject();
+      k->set("done", ps.done);
+      k->set("state", std::string(SinkStateName(ps.state)));
+      k->set("error", ps.last_error);
+      sinks->set(ps.name, k);
+    }
+    so->set("sinks", sinks);
+    streams->set(f.stream, so);
+  }
+  o->set("streams", streams);
+  return o;
+}
+
+std::string JsonText(const Object::Ptr& object, unsigned indent) {
+  std::ostringstream out;
+  object->stringify(out, indent);
+  return out.str();
+}
+
+}  // namespace sinkhost
