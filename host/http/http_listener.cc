@@ -41,7 +41,11 @@ void HttpListener::Start(Poco::Net::HTTPRequestHandlerFactory::Ptr factory) {
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams();
   params->setMaxThreads(threads);
   params->setMaxQueued(options_.max_queued);
-  params->setThreadIdleTime(Poco::Timespan(60, 0));
+  // A dispatcher thread that misses its stop notice (a race inside Poco's
+  // TCPServerDispatcher at stop) idles this long before it ends, and Stop()
+  // joins it: with 60 s a SIGTERM sometimes took a minute. Restarting an idle
+  // dispatcher later costs next to nothing, since the pool keeps its threads.
+  params->setThreadIdleTime(Poco::Timespan(1, 0));
   params->setKeepAlive(true);
   params->setMaxKeepAliveRequests(0);  // unlimited
   params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout_ms * 1000));
