@@ -1,0 +1,177 @@
+#include "plugins/clickhouse/table_schema.h"
+
+#include <cctype>
+
+#include "plugins/clickhouse/sql_text.h"
+
+namespace sinkhost::clickhouse {
+
+namespace {
+
+// If `type` is `wrapper(inner)`, sets *inner and returns true.
+bool Unwrap(std::string_view type, std::string_view wrapper, std::string_view* inner) {
+  if (type.size() < wrapper.size() + 2 || type.substr(0, wrapper.size()) != wrapper ||
+      type[wrapper.size()] != '(' || type.back() != ')')
+    return false;
+  *inner = type.substr(wrapper.size() + 1, type.size() - wrapper.size() - 2);
+  return true;
+}
+
+// DateTime64(P) or DateTime64(P, 'tz'): sets *scale to P.
+bool ParseDateTime64(std::string_view type, int* scale) {
+  std::string_view args;
+  if (!Unwrap(type, "DateTime64", &args)) return false;
+  size_t i = 0;
+  while (i < args.size() && args[i] == ' ') ++i;
+  if (i >= args.size() || !std::isdigit(static_cast<unsigned char>(args[i]))) return false;
+  int p = 0;
+  while (i < args.size() && std::isdigit(static_cast<unsigned char>(args[i])))
+    p = p * 10 + (args[i++] - '0');
+  while (i < args.size() && args[i] == ' ') ++i;
+  if (i < args.size() && args[i] != ',') return false;
+  if (p > 9) return false;
+  *scale = p;
+  return true;
+}
+
+// What a created table would use, and what else is accepted, for messages.
+const char* AcceptedTypes(ColumnType type) {
+  switch (type) {
+    case ColumnType::kString: return "String or LowCardinality(String)";
+    case ColumnType::kInt64: return "Int64";
+    case ColumnType::kFloat64: return "Float64";
+    case ColumnType::kBool: return "UInt8 or Bool";
+    case ColumnType::kTimestamp: return "Int64 (microseconds), DateTime or DateTime64";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string TableColumnType(const ColumnSpec& column, TimestampType timestamp_type) {
+  std::string base;
+  switch (column.type) {
+    case ColumnType::kString: base = "String"; break;
+    case ColumnType::kInt64: base = "Int64"; break;
+    case ColumnType::kFloat64: base = "Float64"; break;
+    case ColumnType::kBool: base = "UInt8"; break;
+    case ColumnType::kTimestamp:
+      switch (timestamp_type) {
+        case TimestampType::kInt64Micros: base = "Int64"; break;
+        case TimestampType::kDateTime: base = "DateTime('UTC')"; break;
+        case TimestampType::kDateTime64: base = "DateTime64(6, 'UTC')"; break;
+      }
+      break;
+  }
+  return column.nullable ? "Nullable(" + base + ")" : base;
+}
+
+std::string DefaultOrderBy(const std::vector<ColumnSpec>& columns) {
+  for (const ColumnSpec& c : columns)
+    if (c.type == ColumnType::kTimestamp && !c.nullable) return QuoteIdentifier(c.name);
+  return "tuple()";
+}
+
+std::string CreateTableSql(const std::string& table, const std::vector<ColumnSpec>& columns,
+                           TimestampType timestamp_type, const std::string& order_by,
+                           const std::string& partition_by) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + table + " (";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    sql += (i ? ", " : "") + QuoteIdentifier(columns[i].name) + " " +
+           TableColumnType(columns[i], timestamp_type);
+  }
+  sql += ") ENGINE = MergeTree()";
+  if (!partition_by.empty()) sql += " PARTITION BY " + partition_by;
+  sql += " ORDER BY " + (order_by.empty() ? DefaultOrderBy(columns) : order_by);
+  return sql;
+}
+
+Status EncodingFor(const ColumnSpec& column, std::string_view table_type, ColumnEncoding* out) {
+  std::string_view type = table_type;
+  std::string_view inner;
+  bool low_cardinality = false;
+  if (Unwrap(type, "LowCardinality", &inner)) {
+    low_cardinality = true;
+    type = inner;
+  }
+  ColumnEncoding enc;
+  if (Unwrap(type, "Nullable", &inner)) {
+    enc.nullable = true;
+    type = inner;
+  }
+  bool ok = false;
+  switch (column.type) {
+    case ColumnType::kString:
+      ok = type == "String";
+      enc.kind = ColumnEncoding::Kind::kString;
+      break;
+    case ColumnType::kInt64:
+      ok = type == "Int64";
+      enc.kind = ColumnEncoding::Kind::kInt64;
+      break;
+    case ColumnType::kFloat64:
+      ok = type == "Float64";
+      enc.kind = ColumnEncoding::Kind::kFloat64;
+      break;
+    case ColumnType::kBool:
+      ok = type == "UInt8" || type == "Bool";
+      enc.kind = ColumnEncoding::Kind::kUInt8;
+      break;
+    case ColumnType::kTimestamp: {
+      int scale = 0;
+      if (type == "Int64") {
+        ok = true;
+        enc.kind = ColumnEncoding::Kind::kInt64;
+      } else if (type == "DateTime" || (type.substr(0, 9) == "DateTime(" && type.back() == ')')) {
+        ok = true;
+        enc.kind = ColumnEncoding::Kind::kDateTime;
+      } else if (ParseDateTime64(type, &scale)) {
+        ok = true;
+        enc.kind = ColumnEncoding::Kind::kDateTime64;
+        enc.scale = scale;
+      }
+      break;
+    }
+  }
+  // LowCardinality changes nothing in RowBinary, but only strings are known
+  // to use it that way across versions.
+  if (low_cardinality && column.type != ColumnType::kString) ok = false;
+  const std::string head = "has type " + std::string(table_type) + ", but stream column '" +
+                           column.name + "' (" + ColumnTypeName(column.type) +
+                           (column.nullable ? ", nullable" : "") + ") ";
+  if (!ok)
+    return Status::InvalidArgument(head + "needs " + AcceptedTypes(column.type) +
+                                   (column.nullable ? " inside Nullable(...)" : ""));
+  if (column.nullable && !enc.nullable)
+    return Status::InvalidArgument(head + "may be null, which needs Nullable(...)");
+  *out = enc;
+  return Status::OK();
+}
+
+Status PlanColumns(const std::string& table_label, const std::vector<ColumnSpec>& stream,
+                   const std::vector<TableColumn>& table, std::vector<ColumnEncoding>* out) {
+  std::vector<ColumnEncoding> plan;
+  plan.reserve(stream.size());
+  for (const ColumnSpec& c : stream) {
+    const TableColumn* found = nullptr;
+    for (const TableColumn& t : table)
+      if (t.name == c.name) found = &t;
+    if (found == nullptr)
+      return Status::InvalidArgument("clickhouse: table " + table_label +
+                                     " exists but lacks column '" + c.name + "'");
+    if (found->default_kind == "MATERIALIZED" || found->default_kind == "ALIAS")
+      return Status::InvalidArgument("clickhouse: table " + table_label + " column '" + c.name +
+                                     "' is " + found->default_kind +
+                                     " and cannot be inserted into");
+    ColumnEncoding enc;
+    Status st = EncodingFor(c, found->type, &enc);
+    if (!st.ok())
+      return Status::InvalidArgument("clickhouse: table " + table_label + " column '" + c.name +
+                                     "' " + st.message());
+    plan.push_back(enc);
+  }
+  *out = std::move(plan);
+  return Status::OK();
+}
+
+}  // namespace sinkhost::clickhouse
