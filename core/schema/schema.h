@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sinkhost/arrow.hpp"
+#include "sinkhost/identifier.hpp"
 #include "sinkhost/status.hpp"
 
 namespace sinkhost {
@@ -84,8 +85,6 @@ enum : int {
 };
 }  // namespace plausible_columns
 
-// Checks an identifier used as a stream, table or column name.
-Status ValidateIdentifier(std::string_view what, std::string_view name);
 
 }  // namespace sinkhost
 

@@ -56,7 +56,7 @@ Status ClickHouseSink::ProbeServer() {
 }
 
 Status ClickHouseSink::ReadColumns(Phase phase, std::vector<TableColumn>* out) {
-  // Both names passed CheckIdentifier, so they need no escaping in '...'.
+  // Both names passed ValidateIdentifier, so they need no escaping in '...'.
   const std::string sql = "SELECT name, type, default_kind FROM system.columns WHERE database = '" +
                           config_.database + "' AND table = '" + table_name_ +
                           "' FORMAT TabSeparated";
@@ -104,7 +104,7 @@ Status ClickHouseSink::EnsureTable(Phase phase) {
 Status ClickHouseSink::Open(const StreamInfo& stream) {
   if (open_) (void)Close();  // a second Open starts over
   table_name_ = config_.table.empty() ? stream.name : config_.table;
-  SINKHOST_RETURN_NOT_OK(CheckIdentifier(config_.table.empty()
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier(config_.table.empty()
                                              ? "clickhouse: table name (from the stream name)"
                                              : "clickhouse: table name",
                                          table_name_));

@@ -134,10 +134,10 @@ Status ParseOptions(const Options& options, SinkConfig* config) {
   SINKHOST_RETURN_NOT_OK(PositiveDuration(options, "timeout", &c.endpoint.timeout_ms));
 
   c.database = options.GetString("database", "default");
-  SINKHOST_RETURN_NOT_OK(CheckIdentifier("option 'database': database name", c.database));
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'database': database name", c.database));
   if (options.Has("table")) {
     c.table = options.GetString("table");
-    SINKHOST_RETURN_NOT_OK(CheckIdentifier("option 'table': table name", c.table));
+    SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'table': table name", c.table));
   }
 
   const std::string compression = options.GetString("compression", "none");

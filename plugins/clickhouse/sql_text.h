@@ -15,16 +15,16 @@
 #include <string_view>
 #include <vector>
 
+#include "sinkhost/identifier.hpp"
 #include "sinkhost/status.hpp"
 
 namespace sinkhost::clickhouse {
 
-// Letters, digits and underscores, not starting with a digit, at most 63
-// bytes: the rule the host applies to stream and column names, so a table
-// named after its stream always passes. Such a name also needs no escaping
-// inside a '...' literal, which the system.columns query relies on.
-// InvalidArgument "<what> 'name' <broken rule>" otherwise.
-Status CheckIdentifier(std::string_view what, std::string_view name);
+// Names are checked with sinkhost::ValidateIdentifier (sinkhost/identifier.hpp),
+// the rule the host applies to stream and column names. Such a name also
+// needs no escaping inside a '...' literal, which the system.columns query
+// relies on.
+using ::sinkhost::ValidateIdentifier;
 
 // `name`, with embedded backticks and backslashes escaped.
 std::string QuoteIdentifier(std::string_view name);

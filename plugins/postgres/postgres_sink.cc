@@ -8,7 +8,7 @@
 #include "plugins/postgres/copy_binary.h"
 #include "plugins/postgres/copy_in.h"
 #include "plugins/postgres/copy_text.h"
-#include "plugins/postgres/identifier.h"
+#include "sinkhost/identifier.hpp"
 #include "plugins/postgres/pg_error.h"
 
 namespace sinkhost::postgres {
@@ -121,10 +121,10 @@ Status PostgresSink::Init(const Options& options) {
       BuildConnectionString(options.GetString("connection"), timeout_s, &conninfo_));
 
   schema_ = options.GetString("schema");
-  SINKHOST_RETURN_NOT_OK(CheckIdentifier("option 'schema': schema name", schema_));
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'schema': schema name", schema_));
   if (options.Has("table")) {
     table_option_ = options.GetString("table");
-    SINKHOST_RETURN_NOT_OK(CheckIdentifier("option 'table': table name", table_option_));
+    SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'table': table name", table_option_));
   }
   return options.GetBool("create_table", &create_table_);
 }
@@ -132,7 +132,7 @@ Status PostgresSink::Init(const Options& options) {
 Status PostgresSink::Open(const StreamInfo& stream) {
   if (open_) (void)Close();  // a second Open starts over
   table_ = table_option_.empty() ? stream.name : table_option_;
-  SINKHOST_RETURN_NOT_OK(CheckIdentifier(table_option_.empty()
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier(table_option_.empty()
                                              ? "postgres: table name (from the stream name)"
                                              : "postgres: table name",
                                          table_));
@@ -141,7 +141,7 @@ Status PostgresSink::Open(const StreamInfo& stream) {
   columns_ = stream.columns;
   display_name_ = "'" + schema_ + "." + table_ + "'";
 
-  const std::string qualified = QuoteIdentifier(schema_) + "." + QuoteIdentifier(table_);
+  const std::string qualified = QuoteSqlIdentifier(schema_) + "." + QuoteSqlIdentifier(table_);
   create_sql_ = "CREATE TABLE IF NOT EXISTS " + qualified + " (";
   copy_sql_ = "COPY " + qualified + " (";
   // ROW EXCLUSIVE is the lock COPY takes anyway; ONLY, because a partition
@@ -149,9 +149,9 @@ Status PostgresSink::Open(const StreamInfo& stream) {
   lock_sql_ = "LOCK TABLE ONLY " + qualified + " IN ROW EXCLUSIVE MODE";
   for (size_t i = 0; i < columns_.size(); ++i) {
     const ColumnSpec& c = columns_[i];
-    create_sql_ += (i ? ", " : "") + QuoteIdentifier(c.name) + " " + PgType(c.type);
+    create_sql_ += (i ? ", " : "") + QuoteSqlIdentifier(c.name) + " " + PgType(c.type);
     if (!c.nullable) create_sql_ += " NOT NULL";
-    copy_sql_ += (i ? ", " : "") + QuoteIdentifier(c.name);
+    copy_sql_ += (i ? ", " : "") + QuoteSqlIdentifier(c.name);
   }
   create_sql_ += ")";
   copy_sql_ += ") FROM STDIN";

@@ -1,5 +1,7 @@
 #include "plugins/sqlite/sqlite_sink.h"
 
+#include "sinkhost/identifier.hpp"
+
 #include <sys/stat.h>
 
 #include <cctype>
@@ -9,35 +11,6 @@
 namespace sinkhost::sqlite {
 
 namespace {
-
-// The same rule the host applies to stream and column names, so a table
-// named after its stream always passes.
-Status CheckIdentifier(std::string_view what, std::string_view name) {
-  auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument(std::string(what) + " '" + std::string(name) + "' " +
-                                   std::string(why));
-  };
-  if (name.empty()) return Status::InvalidArgument(std::string(what) + " must not be empty");
-  if (name.size() > 63) return bad("is longer than 63 bytes");
-  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-  if (!alpha(name[0])) return bad("must start with a letter or underscore");
-  for (char c : name)
-    if (!alpha(c) && !(c >= '0' && c <= '9'))
-      return bad("may contain only letters, digits and underscores");
-  return Status::OK();
-}
-
-// "name" with embedded quotes doubled: an identifier SQLite never mistakes
-// for a keyword or for anything but a name.
-std::string Quote(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 const char* SqlType(ColumnType type) {
   switch (type) {
@@ -121,7 +94,7 @@ Status SqliteSink::Init(const Options& options) {
   if (path_.empty()) return Status::InvalidArgument("option 'path' must not be empty");
   if (options.Has("table")) {
     table_option_ = options.GetString("table");
-    SINKHOST_RETURN_NOT_OK(CheckIdentifier("option 'table': table name", table_option_));
+    SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'table': table name", table_option_));
   }
   SINKHOST_RETURN_NOT_OK(options.GetBool("create_table", &create_table_));
 
@@ -163,7 +136,7 @@ Status SqliteSink::Error(int rc, const std::string& what, bool during_write) con
 Status SqliteSink::Open(const StreamInfo& stream) {
   if (db_ != nullptr) (void)Close();  // a second Open starts over
   table_ = table_option_.empty() ? stream.name : table_option_;
-  SINKHOST_RETURN_NOT_OK(CheckIdentifier(
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier(
       table_option_.empty() ? "sqlite: table name (from the stream name)" : "sqlite: table name",
       table_));
   if (stream.columns.empty())
@@ -173,10 +146,10 @@ Status SqliteSink::Open(const StreamInfo& stream) {
   Status st = OpenDatabase();
   if (st.ok()) st = EnsureTable(stream);
   if (st.ok()) {
-    std::string sql = "INSERT INTO " + Quote(table_) + " (";
+    std::string sql = "INSERT INTO " + QuoteSqlIdentifier(table_) + " (";
     std::string params;
     for (size_t i = 0; i < columns_.size(); ++i) {
-      sql += (i ? ", " : "") + Quote(columns_[i].name);
+      sql += (i ? ", " : "") + QuoteSqlIdentifier(columns_[i].name);
       params += (i ? ", ?" : "?");
     }
     sql += ") VALUES (" + params + ")";
@@ -256,10 +229,10 @@ Status SqliteSink::EnsureTable(const StreamInfo& stream) {
     if (!create_table_)
       return Status::InvalidArgument("sqlite: table '" + table_ + "' does not exist in '" + path_ +
                                      "' and create_table is false");
-    std::string sql = "CREATE TABLE IF NOT EXISTS " + Quote(table_) + " (";
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + QuoteSqlIdentifier(table_) + " (";
     for (size_t i = 0; i < stream.columns.size(); ++i) {
       const ColumnSpec& c = stream.columns[i];
-      sql += (i ? ", " : "") + Quote(c.name) + " " + SqlType(c.type);
+      sql += (i ? ", " : "") + QuoteSqlIdentifier(c.name) + " " + SqlType(c.type);
       if (!c.nullable) sql += " NOT NULL";
     }
     sql += ")";
