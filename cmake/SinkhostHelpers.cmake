@@ -1,32 +1,7 @@
-# sinkhost_add_plugin(NAME SOURCES src... [LIBS lib...] [TARGET t]
-#                     [OUTPUT_DIR dir] [DEFINITIONS d...] [NO_INSTALL])
-# Builds a sink as a MODULE library named NAME.so in the plugin directory
-# (or OUTPUT_DIR), exporting only the two ABI entry points.
-function(sinkhost_add_plugin name)
-  cmake_parse_arguments(ARG "NO_INSTALL" "TARGET;OUTPUT_DIR" "SOURCES;LIBS;DEFINITIONS" ${ARGN})
-  set(target sinkhost_plugin_${name})
-  if(ARG_TARGET)
-    set(target ${ARG_TARGET})
-  endif()
-  if(NOT ARG_OUTPUT_DIR)
-    set(ARG_OUTPUT_DIR ${SINKHOST_PLUGIN_OUTPUT_DIR})
-  endif()
-  add_library(${target} MODULE ${ARG_SOURCES})
-  target_link_libraries(${target} PRIVATE sinkhost::sdk ${ARG_LIBS})
-  set_target_properties(${target} PROPERTIES
-    OUTPUT_NAME ${name}
-    PREFIX ""
-    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
-    CXX_VISIBILITY_PRESET hidden
-    C_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${target} PRIVATE
-    -Wl,--version-script=${PROJECT_SOURCE_DIR}/cmake/plugin.map -Wl,--no-undefined)
-  target_compile_definitions(${target} PRIVATE ${ARG_DEFINITIONS})
-  if(NOT ARG_NO_INSTALL)
-    install(TARGETS ${target} LIBRARY DESTINATION ${SINKHOST_PLUGIN_INSTALL_DIR})
-  endif()
-endfunction()
+# Build helpers for this repository. sinkhost_add_plugin lives in
+# SinkhostPlugin.cmake, which is also installed with the SDK so that sinks
+# built outside this repository are built the same way.
+include(${CMAKE_CURRENT_LIST_DIR}/SinkhostPlugin.cmake)
 
 # sinkhost_add_qtest(NAME SOURCES src... [LIBS lib...] [TIMEOUT s] [LABELS l...])
 # A Qt Test executable registered with ctest, run without a display.

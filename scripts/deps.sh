@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  g++ cmake ninja-build pkg-config git curl ca-certificates
+  g++ cmake ninja-build pkg-config git curl ca-certificates python3
   # libraries
   libpoco-dev libsqlite3-dev sqlite3 libsimdjson-dev libyaml-cpp-dev libcli11-dev
   # Qt 6: tests (Qt Test) now, the dashboard later
