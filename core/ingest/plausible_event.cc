@@ -109,32 +109,26 @@ void PlausibleEventConverter::BeginRequest(const RequestContext& ctx) {
 
 namespace {
 
-// sd: an integer, or a string holding one; 0..100, above 100 counts as 100.
-bool ScrollDepthOf(const element* v, int64_t* out) {
+// An integer, or a string holding one (the tracker sends either).
+bool IntegerOrIntegerText(const element* v, int64_t* out) {
   if (v == nullptr) return false;
-  int64_t n = 0;
+  if (JsonIntegerSaturated(*v, out)) return true;
   std::string_view s;
-  if (JsonIntegerSaturated(*v, &n)) {
-  } else if (v->get_string().get(s) == simdjson::SUCCESS && ParseIntegerText(s, &n)) {
-  } else {
-    return false;
-  }
-  if (n < 0) return false;
+  return v->get_string().get(s) == simdjson::SUCCESS && ParseIntegerText(s, out);
+}
+
+// sd: 0..100, above 100 counts as 100.
+bool ScrollDepthOf(const element* v, int64_t* out) {
+  int64_t n = 0;
+  if (!IntegerOrIntegerText(v, &n) || n < 0) return false;
   *out = n > 100 ? 100 : n;
   return true;
 }
 
-// e: milliseconds, an integer or a string holding one, 0 <= e < 30 days.
+// e: milliseconds, 0 <= e < 30 days.
 bool EngagementTimeOf(const element* v, int64_t* out) {
-  if (v == nullptr) return false;
   int64_t n = 0;
-  std::string_view s;
-  if (JsonIntegerSaturated(*v, &n)) {
-  } else if (v->get_string().get(s) == simdjson::SUCCESS && ParseIntegerText(s, &n)) {
-  } else {
-    return false;
-  }
-  if (n < 0 || n >= kMaxEngagementTimeMs) return false;
+  if (!IntegerOrIntegerText(v, &n) || n < 0 || n >= kMaxEngagementTimeMs) return false;
   *out = n;
   return true;
 }
