@@ -34,6 +34,7 @@ char* toString(const std::vector<std::vector<std::string>>& rows);
 #include "core/batch/row_batch.h"
 #include "core/plugin/plugin_library.h"
 #include "core/schema/schema.h"
+#include "tests/support/all_types.h"
 #include "plugins/clickhouse/fake_clickhouse.h"
 #include "plugins/clickhouse/row_binary.h"
 #include "plugins/clickhouse/sql_text.h"
@@ -89,70 +90,22 @@ bool Contains(const std::string& text, const std::string& part) {
 
 // One row of the test schema: a row number, then every type, required and
 // nullable.
-struct Row {
+// The all-types row with a leading key, which MergeTree's ORDER BY needs.
+struct Row : testing::AllTypesRow {
   int64_t k = 0;
-  std::string s;
-  std::optional<std::string> s_n;
-  int64_t i = 0;
-  std::optional<int64_t> i_n;
-  double f = 0;
-  std::optional<double> f_n;
-  bool b = false;
-  std::optional<bool> b_n;
-  int64_t ts = 0;
-  std::optional<int64_t> ts_n;
 };
 
-Schema MakeSchema(std::vector<Column> cols) {
-  Schema schema;
-  Status st = Schema::Make(Schema::Kind::kCustom, std::move(cols), &schema);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  return schema;
-}
-
 Schema AllTypesSchema() {
-  using T = ColumnType;
-  return MakeSchema({
-      {"k", T::kInt64, false, {}},
-      {"s", T::kString, false, {}},
-      {"s_n", T::kString, true, {}},
-      {"i", T::kInt64, false, {}},
-      {"i_n", T::kInt64, true, {}},
-      {"f", T::kFloat64, false, {}},
-      {"f_n", T::kFloat64, true, {}},
-      {"b", T::kBool, false, {}},
-      {"b_n", T::kBool, true, {}},
-      {"ts", T::kTimestamp, false, {}},
-      {"ts_n", T::kTimestamp, true, {}},
-  });
-}
-
-template <typename T, typename Fn>
-void AppendOpt(ColumnBuilder& col, const std::optional<T>& v, Fn append) {
-  if (v)
-    append(col, *v);
-  else
-    col.AppendNull();
+  std::vector<Column> cols = {{"k", ColumnType::kInt64, false, {}}};
+  for (Column& c : testing::AllTypesColumns()) cols.push_back(std::move(c));
+  return testing::MakeTestSchema(std::move(cols));
 }
 
 std::shared_ptr<RowBatch> MakeBatch(const Schema& schema, const std::vector<Row>& rows) {
   auto batch = std::make_shared<RowBatch>(schema);
-  auto str = [](ColumnBuilder& c, const std::string& v) { c.AppendString(v); };
-  auto i64 = [](ColumnBuilder& c, int64_t v) { c.AppendInt64(v); };
-  auto f64 = [](ColumnBuilder& c, double v) { c.AppendFloat64(v); };
-  auto bl = [](ColumnBuilder& c, bool v) { c.AppendBool(v); };
   for (const Row& r : rows) {
     batch->column(0).AppendInt64(r.k);
-    batch->column(1).AppendString(r.s);
-    AppendOpt(batch->column(2), r.s_n, str);
-    batch->column(3).AppendInt64(r.i);
-    AppendOpt(batch->column(4), r.i_n, i64);
-    batch->column(5).AppendFloat64(r.f);
-    AppendOpt(batch->column(6), r.f_n, f64);
-    batch->column(7).AppendBool(r.b);
-    AppendOpt(batch->column(8), r.b_n, bl);
-    batch->column(9).AppendInt64(r.ts);
-    AppendOpt(batch->column(10), r.ts_n, i64);
+    testing::AppendAllTypes(batch.get(), 1, r);
     batch->CommitRow();
   }
   return batch;
@@ -501,7 +454,7 @@ class ClickHouseSinkTest : public QObject {
   void orderByIsTupleWithoutRequiredTimestamp() {
     // ClickHouse refuses Nullable sorting keys, so a nullable timestamp is
     // not chosen.
-    Schema schema = MakeSchema(
+    Schema schema = testing::MakeTestSchema(
         {{"id", ColumnType::kInt64, false, {}}, {"at", ColumnType::kTimestamp, true, {}}});
     std::unique_ptr<SinkInstance> sink;
     CHECK_OK(OpenSink(Options(), &sink, &schema));
@@ -872,7 +825,7 @@ class ClickHouseSinkTest : public QObject {
     // The table is swapped for one whose column `s` is Int64 after the sink
     // checked it: RowBinary's String bytes are too short for an Int64.
     Schema schema =
-        MakeSchema({{"i", ColumnType::kInt64, false, {}}, {"s", ColumnType::kString, false, {}}});
+        testing::MakeTestSchema({{"i", ColumnType::kInt64, false, {}}, {"s", ColumnType::kString, false, {}}});
     UniqueSchema arrow;
     schema.ExportToArrow(arrow.get());
     std::unique_ptr<SinkInstance> sink;
@@ -900,7 +853,7 @@ class ClickHouseSinkTest : public QObject {
     // each now needs a null byte. The failed insert is not the batch's
     // fault; the sink takes the new layout and the retry stores it.
     Schema schema =
-        MakeSchema({{"i", ColumnType::kInt64, false, {}}, {"s", ColumnType::kString, false, {}}});
+        testing::MakeTestSchema({{"i", ColumnType::kInt64, false, {}}, {"s", ColumnType::kString, false, {}}});
     UniqueSchema arrow;
     schema.ExportToArrow(arrow.get());
     std::unique_ptr<SinkInstance> sink;

@@ -31,6 +31,7 @@ char* toString(const std::string& s);
 #include "core/batch/row_batch.h"
 #include "core/plugin/plugin_library.h"
 #include "core/schema/schema.h"
+#include "tests/support/all_types.h"
 #include "sinkhost/format.hpp"
 
 char* QTest::toString(const std::string& s) {
@@ -40,59 +41,11 @@ char* QTest::toString(const std::string& s) {
 namespace sinkhost {
 namespace {
 
-// One row of the test schema: every type, required and nullable.
-struct Row {
-  std::string s;
-  std::optional<std::string> s_n;
-  int64_t i = 0;
-  std::optional<int64_t> i_n;
-  double f = 0;
-  std::optional<double> f_n;
-  bool b = false;
-  std::optional<bool> b_n;
-  int64_t ts = 0;
-  std::optional<int64_t> ts_n;
-};
+using Row = testing::AllTypesRow;
+using testing::AllTypesSchema;
+using testing::MakeBatch;
 
 const char* const kColumnNames[] = {"s", "s_n", "i", "i_n", "f", "f_n", "b", "b_n", "ts", "ts_n"};
-
-Schema AllTypesSchema() {
-  using T = ColumnType;
-  std::vector<Column> cols = {
-      {"s", T::kString, false, {}},    {"s_n", T::kString, true, {}},
-      {"i", T::kInt64, false, {}},     {"i_n", T::kInt64, true, {}},
-      {"f", T::kFloat64, false, {}},   {"f_n", T::kFloat64, true, {}},
-      {"b", T::kBool, false, {}},      {"b_n", T::kBool, true, {}},
-      {"ts", T::kTimestamp, false, {}}, {"ts_n", T::kTimestamp, true, {}},
-  };
-  Schema schema;
-  Status st = Schema::Make(Schema::Kind::kCustom, std::move(cols), &schema);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  return schema;
-}
-
-std::shared_ptr<RowBatch> MakeBatch(const Schema& schema, const std::vector<Row>& rows) {
-  auto batch = std::make_shared<RowBatch>(schema);
-  for (const Row& r : rows) {
-    batch->column(0).AppendString(r.s);
-    if (r.s_n) batch->column(1).AppendString(*r.s_n);
-    else batch->column(1).AppendNull();
-    batch->column(2).AppendInt64(r.i);
-    if (r.i_n) batch->column(3).AppendInt64(*r.i_n);
-    else batch->column(3).AppendNull();
-    batch->column(4).AppendFloat64(r.f);
-    if (r.f_n) batch->column(5).AppendFloat64(*r.f_n);
-    else batch->column(5).AppendNull();
-    batch->column(6).AppendBool(r.b);
-    if (r.b_n) batch->column(7).AppendBool(*r.b_n);
-    else batch->column(7).AppendNull();
-    batch->column(8).AppendInt64(r.ts);
-    if (r.ts_n) batch->column(9).AppendInt64(*r.ts_n);
-    else batch->column(9).AppendNull();
-    batch->CommitRow();
-  }
-  return batch;
-}
 
 std::vector<std::string> AwkwardStrings() {
   return {"",

@@ -30,6 +30,7 @@ char* toString(const std::vector<std::vector<std::string>>& rows);
 #include "core/batch/row_batch.h"
 #include "core/plugin/plugin_library.h"
 #include "core/schema/schema.h"
+#include "tests/support/all_types.h"
 #include "plugins/postgres/copy_binary.h"
 #include "plugins/postgres/copy_text.h"
 #include "plugins/postgres/pg_error.h"
@@ -56,34 +57,9 @@ using Rows = std::vector<std::vector<std::string>>;
 // How Query shows SQL NULL; no test value looks like this.
 const std::string kNull = "<null>";
 
-// One row of the test schema: every type, required and nullable.
-struct Row {
-  std::string s;
-  std::optional<std::string> s_n;
-  int64_t i = 0;
-  std::optional<int64_t> i_n;
-  double f = 0;
-  std::optional<double> f_n;
-  bool b = false;
-  std::optional<bool> b_n;
-  int64_t ts = 0;
-  std::optional<int64_t> ts_n;
-};
-
-Schema AllTypesSchema() {
-  using T = ColumnType;
-  std::vector<Column> cols = {
-      {"s", T::kString, false, {}},     {"s_n", T::kString, true, {}},
-      {"i", T::kInt64, false, {}},      {"i_n", T::kInt64, true, {}},
-      {"f", T::kFloat64, false, {}},    {"f_n", T::kFloat64, true, {}},
-      {"b", T::kBool, false, {}},       {"b_n", T::kBool, true, {}},
-      {"ts", T::kTimestamp, false, {}}, {"ts_n", T::kTimestamp, true, {}},
-  };
-  Schema schema;
-  Status st = Schema::Make(Schema::Kind::kCustom, std::move(cols), &schema);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  return schema;
-}
+using Row = testing::AllTypesRow;
+using testing::AllTypesSchema;
+using testing::MakeBatch;
 
 // The table the sink creates for AllTypesSchema, for tests that create it
 // themselves with a twist: `extra` is appended inside the parentheses, and
@@ -94,34 +70,6 @@ std::string AllTypesTable(const std::string& extra = "", const std::string& name
          " NOT NULL, i_n bigint, f double precision NOT NULL, f_n double precision, "
          "b boolean NOT NULL, b_n boolean, ts timestamptz NOT NULL, ts_n timestamptz" +
          extra + ")";
-}
-
-template <typename T, typename Fn>
-void AppendOpt(ColumnBuilder& col, const std::optional<T>& v, Fn append) {
-  if (v) append(col, *v);
-  else col.AppendNull();
-}
-
-std::shared_ptr<RowBatch> MakeBatch(const Schema& schema, const std::vector<Row>& rows) {
-  auto batch = std::make_shared<RowBatch>(schema);
-  auto str = [](ColumnBuilder& c, const std::string& v) { c.AppendString(v); };
-  auto i64 = [](ColumnBuilder& c, int64_t v) { c.AppendInt64(v); };
-  auto f64 = [](ColumnBuilder& c, double v) { c.AppendFloat64(v); };
-  auto bl = [](ColumnBuilder& c, bool v) { c.AppendBool(v); };
-  for (const Row& r : rows) {
-    batch->column(0).AppendString(r.s);
-    AppendOpt(batch->column(1), r.s_n, str);
-    batch->column(2).AppendInt64(r.i);
-    AppendOpt(batch->column(3), r.i_n, i64);
-    batch->column(4).AppendFloat64(r.f);
-    AppendOpt(batch->column(5), r.f_n, f64);
-    batch->column(6).AppendBool(r.b);
-    AppendOpt(batch->column(7), r.b_n, bl);
-    batch->column(8).AppendInt64(r.ts);
-    AppendOpt(batch->column(9), r.ts_n, i64);
-    batch->CommitRow();
-  }
-  return batch;
 }
 
 // Strings that break naive COPY text or SQL handling.
