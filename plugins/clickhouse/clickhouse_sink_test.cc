@@ -12,12 +12,7 @@
 #include <string>
 #include <vector>
 
-// Readable QCOMPARE failures for std types; declared before QtTest so its
-// templates see them.
-namespace QTest {
-char* toString(const std::string& s);
-char* toString(const std::vector<std::vector<std::string>>& rows);
-}  // namespace QTest
+#include "tests/support/qtest_printers.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -42,24 +37,6 @@ char* toString(const std::vector<std::vector<std::string>>& rows);
 #include "tests/support/clickhouse_server.h"
 #include "tests/support/host_process.h"  // FreePort
 #include "tests/support/test_env.h"
-
-char* QTest::toString(const std::string& s) {
-  // Long values (100 KB strings, hex) are cut so a failure stays readable.
-  const std::string shown =
-      s.size() > 600 ? s.substr(0, 600) + "...(" + std::to_string(s.size()) + " bytes)" : s;
-  return QTest::toPrettyCString(shown.data(), static_cast<qsizetype>(shown.size()));
-}
-char* QTest::toString(const std::vector<std::vector<std::string>>& rows) {
-  std::string out = "[";
-  for (const auto& row : rows) {
-    out += out.size() > 1 ? ", [" : "[";
-    for (size_t i = 0; i < row.size(); ++i) out += (i ? ", " : "") + row[i];
-    out += "]";
-  }
-  out += "]";
-  if (out.size() > 2000) out = out.substr(0, 2000) + "...";
-  return qstrdup(out.c_str());
-}
 
 namespace sinkhost {
 namespace {

@@ -9,11 +9,7 @@
 #include <string>
 #include <vector>
 
-// Readable QCOMPARE failures for std::string; declared before QtTest so its
-// templates see it.
-namespace QTest {
-char* toString(const std::string& s);
-}  // namespace QTest
+#include "tests/support/qtest_printers.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -33,10 +29,6 @@ char* toString(const std::string& s);
 #include "core/schema/schema.h"
 #include "tests/support/all_types.h"
 #include "sinkhost/format.hpp"
-
-char* QTest::toString(const std::string& s) {
-  return QTest::toPrettyCString(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 namespace sinkhost {
 namespace {

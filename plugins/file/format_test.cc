@@ -5,9 +5,7 @@
 
 #include <string>
 
-namespace QTest {
-char* toString(const std::string& s);
-}  // namespace QTest
+#include "tests/support/qtest_printers.h"
 
 #include <QtTest>
 
@@ -19,10 +17,6 @@ char* toString(const std::string& s);
 #include <random>
 
 #include "sinkhost/format.hpp"
-
-char* QTest::toString(const std::string& s) {
-  return QTest::toPrettyCString(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 namespace sinkhost {
 namespace {

@@ -6,12 +6,7 @@
 #include <string>
 #include <vector>
 
-// Readable QCOMPARE failures for std types; declared before QtTest so its
-// templates see them.
-namespace QTest {
-char* toString(const std::string& s);
-char* toString(const std::vector<std::vector<std::string>>& rows);
-}  // namespace QTest
+#include "tests/support/qtest_printers.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,20 +27,6 @@ char* toString(const std::vector<std::vector<std::string>>& rows);
 #include "core/schema/schema.h"
 #include "tests/support/all_types.h"
 #include "sinkhost/format.hpp"
-
-char* QTest::toString(const std::string& s) {
-  return QTest::toPrettyCString(s.data(), static_cast<qsizetype>(s.size()));
-}
-char* QTest::toString(const std::vector<std::vector<std::string>>& rows) {
-  std::string out = "[";
-  for (const auto& row : rows) {
-    out += out.size() > 1 ? ", [" : "[";
-    for (size_t i = 0; i < row.size(); ++i) out += (i ? ", " : "") + row[i];
-    out += "]";
-  }
-  out += "]";
-  return qstrdup(out.c_str());
-}
 
 namespace sinkhost {
 namespace {
