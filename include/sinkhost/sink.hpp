@@ -17,7 +17,6 @@
 #ifndef SINKHOST_SINK_HPP_
 #define SINKHOST_SINK_HPP_
 
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -50,14 +49,7 @@ class Options {
   Status GetInt64(const std::string& name, int64_t* out) const {
     auto it = values_.find(name);
     if (it == values_.end()) return Status::InvalidArgument("option '" + name + "' is not set");
-    char* end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(it->second.c_str(), &end, 10);
-    if (it->second.empty() || *end != '\0' || errno != 0)
-      return Status::InvalidArgument("option '" + name + "': '" + it->second +
-                                     "' is not an integer");
-    *out = v;
-    return Status::OK();
+    return ParseInt64(it->second, out).WithContext("option '" + name + "'");
   }
   Status GetBool(const std::string& name, bool* out) const {
     auto it = values_.find(name);
@@ -177,11 +169,8 @@ inline Status ValidateOptions(const sinkhost_descriptor* desc, const sinkhost_op
     std::string_view type = spec->type ? spec->type : "string";
     Status st;
     if (type == "int") {
-      char* end = nullptr;
-      errno = 0;
-      (void)std::strtoll(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || errno != 0)
-        st = Status::InvalidArgument("'" + value + "' is not an integer");
+      int64_t n;
+      st = ParseInt64(value, &n);
     } else if (type == "bool") {
       bool b;
       st = ParseBool(value, &b);

@@ -84,6 +84,18 @@ inline Status ParseDurationMs(std::string_view text, int64_t* ms) {
   return Status::OK();
 }
 
+// A whole decimal number that fits in int64, and nothing else.
+inline Status ParseInt64(std::string_view text, int64_t* value) {
+  std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || errno != 0)
+    return Status::InvalidArgument("'" + s + "' is not an integer");
+  *value = v;
+  return Status::OK();
+}
+
 // true/false, yes/no, on/off, 1/0.
 inline Status ParseBool(std::string_view text, bool* value) {
   if (text == "true" || text == "yes" || text == "on" || text == "1") {
