@@ -26,9 +26,10 @@ using sinkhost::Status;
 using sinkhost::StreamInfo;
 
 // A field needs quotes when it holds the separator, a quote or a line break;
-// quotes inside are doubled.
+// quotes inside are doubled. An empty string is quoted too (""), because an
+// empty unquoted field is NULL (as in PostgreSQL's CSV format).
 void AppendCsvField(std::string* out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+  if (!s.empty() && s.find_first_of(",\"\r\n") == std::string_view::npos) {
     out->append(s);
     return;
   }
@@ -41,7 +42,7 @@ void AppendCsvField(std::string* out, std::string_view s) {
 }
 
 void AppendValue(std::string* out, const ColumnView& col, int64_t row) {
-  if (col.is_null(row)) return;  // NULL is an empty field
+  if (col.is_null(row)) return;  // NULL is an empty, unquoted field
   switch (col.type()) {
     case ColumnType::kString: AppendCsvField(out, col.string(row)); break;
     case ColumnType::kInt64: out->append(std::to_string(col.int64(row))); break;

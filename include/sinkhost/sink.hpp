@@ -104,6 +104,28 @@ class Sink {
   virtual Status Close() { return Status::OK(); }
 };
 
+// Checks that `value` is valid text for an option of `type` (one of the
+// sinkhost_option_spec types; "string" and "path" accept anything).
+inline Status CheckOptionValue(std::string_view type, std::string_view value) {
+  if (type == "int") {
+    int64_t n;
+    return ParseInt64(value, &n);
+  }
+  if (type == "bool") {
+    bool b;
+    return ParseBool(value, &b);
+  }
+  if (type == "size") {
+    uint64_t n;
+    return ParseSize(value, &n);
+  }
+  if (type == "duration") {
+    int64_t ms;
+    return ParseDurationMs(value, &ms);
+  }
+  return Status::OK();
+}
+
 namespace sdk_internal {
 
 inline void ReleaseError(sinkhost_error* error) {
@@ -166,21 +188,7 @@ inline Status ValidateOptions(const sinkhost_descriptor* desc, const sinkhost_op
     if (spec == nullptr)
       return Status::InvalidArgument("unknown option '" + key + "' for sink '" + desc->name +
                                      "' (known: " + (known.empty() ? "none" : known) + ")");
-    std::string_view type = spec->type ? spec->type : "string";
-    Status st;
-    if (type == "int") {
-      int64_t n;
-      st = ParseInt64(value, &n);
-    } else if (type == "bool") {
-      bool b;
-      st = ParseBool(value, &b);
-    } else if (type == "size") {
-      uint64_t n;
-      st = ParseSize(value, &n);
-    } else if (type == "duration") {
-      int64_t ms;
-      st = ParseDurationMs(value, &ms);
-    }
+    Status st = CheckOptionValue(spec->type ? spec->type : "string", value);
     if (!st.ok()) return st.WithContext("option '" + key + "'");
     values[key] = value;
   }
@@ -214,37 +222,74 @@ inline Status ReadStreamInfo(const sinkhost_stream_info* in, StreamInfo* out) {
   return Status::OK();
 }
 
+// Describes columns as "(name type, ...)" for error messages.
+inline std::string DescribeColumns(const std::vector<ColumnSpec>& columns) {
+  std::string out = "(";
+  for (size_t i = 0; i < columns.size(); ++i)
+    out += (i ? ", " : "") + columns[i].name + " " + std::string(ColumnTypeName(columns[i].type));
+  return out + ")";
+}
+
+// A batch can only be written if its columns are the ones the instance was
+// opened for; checked here once so that no sink has to remember to.
+inline Status CheckBatchColumns(const std::vector<ColumnSpec>& opened, const BatchView& batch) {
+  bool same = batch.num_columns() == opened.size();
+  std::vector<ColumnSpec> got;
+  for (size_t i = 0; i < batch.num_columns(); ++i) {
+    const ColumnView& c = batch.column(i);
+    got.push_back(ColumnSpec{std::string(c.name()), c.type(), c.nullable()});
+    same = same && i < opened.size() && opened[i].name == c.name() && opened[i].type == c.type();
+  }
+  if (same) return Status::OK();
+  return Status::Permanent("batch columns " + DescribeColumns(got) +
+                           " are not the stream's " + DescribeColumns(opened));
+}
+
+// What the C table's opaque instance points to: the author's sink plus
+// what the framework itself must remember between calls.
+template <typename SinkClass>
+struct Instance {
+  SinkClass sink;
+  std::vector<ColumnSpec> opened_columns;
+};
+
 template <typename SinkClass>
 struct Adapter {
   static inline const sinkhost_descriptor* descriptor = nullptr;
+  using Holder = Instance<SinkClass>;
 
   static sinkhost_status Create(const sinkhost_options* options, void** out,
                                 sinkhost_error* error) {
     return Guard(error, [&]() -> Status {
       Options parsed;
       SINKHOST_RETURN_NOT_OK(ValidateOptions(descriptor, options, &parsed));
-      auto sink = std::make_unique<SinkClass>();
-      SINKHOST_RETURN_NOT_OK(sink->Init(parsed));
-      *out = sink.release();
+      auto holder = std::make_unique<Holder>();
+      SINKHOST_RETURN_NOT_OK(holder->sink.Init(parsed));
+      *out = holder.release();
       return Status::OK();
     });
   }
   static sinkhost_status Open(void* instance, const sinkhost_stream_info* stream,
                               sinkhost_error* error) {
     return Guard(error, [&]() -> Status {
+      auto* holder = static_cast<Holder*>(instance);
       StreamInfo info;
       SINKHOST_RETURN_NOT_OK(ReadStreamInfo(stream, &info));
-      return static_cast<SinkClass*>(instance)->Open(info);
+      SINKHOST_RETURN_NOT_OK(holder->sink.Open(info));
+      holder->opened_columns = std::move(info.columns);
+      return Status::OK();
     });
   }
   static sinkhost_status Write(void* instance, const ArrowSchema* schema, ArrowArray* batch,
                                const sinkhost_batch_info* info, sinkhost_error* error) {
     return Guard(error, [&]() -> Status {
+      auto* holder = static_cast<Holder*>(instance);
       BatchView view;
       // INVALID_ARGUMENT is reserved for create/open; a malformed batch can
       // never be written, so it is permanent.
       if (Status st = BatchView::Make(schema, batch, &view); !st.ok())
         return Status::Permanent("malformed batch: " + st.message());
+      SINKHOST_RETURN_NOT_OK(CheckBatchColumns(holder->opened_columns, view));
       BatchInfo bi;
       if (info != nullptr) {
         if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, batch_id) && info->batch_id)
@@ -254,18 +299,18 @@ struct Adapter {
         if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, row_count)) bi.row_count = info->row_count;
         if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, attempt)) bi.attempt = info->attempt;
       }
-      return static_cast<SinkClass*>(instance)->Write(view, bi);
+      return holder->sink.Write(view, bi);
     });
   }
   static sinkhost_status Flush(void* instance, sinkhost_error* error) {
-    return Guard(error, [&] { return static_cast<SinkClass*>(instance)->Flush(); });
+    return Guard(error, [&] { return static_cast<Holder*>(instance)->sink.Flush(); });
   }
   static sinkhost_status Close(void* instance, sinkhost_error* error) {
-    return Guard(error, [&] { return static_cast<SinkClass*>(instance)->Close(); });
+    return Guard(error, [&] { return static_cast<Holder*>(instance)->sink.Close(); });
   }
   static void Destroy(void* instance) {
     try {
-      delete static_cast<SinkClass*>(instance);
+      delete static_cast<Holder*>(instance);
     } catch (...) {
       // A destructor that throws must not unwind into the host.
     }

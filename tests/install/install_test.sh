@@ -58,6 +58,14 @@ exports=$(nm -D --defined-only "$example/csv.so" | awk '$2 ~ /[TDRB]/ {print $3}
 [[ $exports == "sinkhost_plugin_descriptor sinkhost_plugin_init " ]] ||
   fail "csv.so must export only the two entry points, exports: $exports"
 
+# The conformance kit, installed beside the host, passes the example.
+[[ -x $prefix/bin/sinkhost-plugin-check ]] || fail "sinkhost-plugin-check not installed"
+check_out=$("$prefix/bin/sinkhost-plugin-check" --plugin "$example/csv.so" \
+  --option "path=$prefix/check.csv" --read-back "python3 $source/examples/csv_sink/read_back.py" 2>&1) ||
+  fail "sinkhost-plugin-check failed for the example: $check_out"
+grep -q '^summary: [0-9]* passed, 0 failed' <<<"$check_out" || fail "kit summary wrong: $check_out"
+grep -q '^PASS  batch.100k_rows .*read back' <<<"$check_out" || fail "kit did not read back: $check_out"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ingest=$(free_port)
 admin=$(free_port)
@@ -88,4 +96,4 @@ head -1 "$prefix/events.csv" | grep -q '^timestamp,name,domain,url,hostname,path
 grep -q ',pageview,example.com,"https://example.com/a,b",example.com,"/a,b",' "$prefix/events.csv" ||
   fail "csv row wrong: $(cat "$prefix/events.csv")"
 
-echo "install_test: ok ($plugin_dir; SDK example built and loaded)"
+echo "install_test: ok ($plugin_dir; SDK example built, passed the conformance kit and loaded)"
