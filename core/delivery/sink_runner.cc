@@ -142,8 +142,11 @@ bool SinkRunner::Deliver(const SealedBatch& batch) {
 
     std::unique_lock<std::mutex> lock(mu_);
     if (st.ok()) {
+      // last_error describes the current trouble; the flush history keeps
+      // past errors.
       stats_.state = SinkState::kOk;
       stats_.attempt = 0;
+      stats_.last_error.clear();
       ++stats_.delivered_batches;
       stats_.delivered_rows += static_cast<uint64_t>(rows);
       RecordLocked({batch.batch_seq, WallClock::now(), ms, rows, attempt, true, ""});

@@ -54,7 +54,7 @@ struct SinkStats {
   std::string name;
   std::string plugin;
   SinkState state = SinkState::kOk;
-  std::string last_error;
+  std::string last_error;          // of the current failure; empty once a write succeeds
   uint32_t attempt = 0;            // attempts so far on the current batch
   int queued_batches = 0;          // waiting, including the one in progress
   int64_t queued_rows = 0;

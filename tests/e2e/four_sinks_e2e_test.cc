@@ -512,9 +512,10 @@ class Problems {
 };
 
 // The SQLite sink stores -0.0 as 0: SQLite writes integral values of REAL
-// columns as integers, which have no negative zero. plugins/sqlite/README.md
-// promises "the double", and the other sinks keep -0, so the test expects
-// this check to fail (QEXPECT_FAIL) until the sink or its README changes.
+// columns as integers, which have no negative zero (only an untyped column
+// would keep it). plugins/sqlite/README.md documents this; the other sinks
+// keep -0. The check is an expected failure (QEXPECT_FAIL), so the test
+// notices if SQLite or the sink ever changes.
 bool SqliteLosesNegativeZero(size_t column, const Cell& sqlite_value, const Cell& exact_value) {
   return column == pcol::kRevenueAmount && sqlite_value == "0" && exact_value == "-0";
 }
