@@ -1,7 +1,5 @@
 #include "conformance/checked_sink.h"
 
-#include <cstring>
-#include <vector>
 
 #include "sinkhost/arrow.hpp"
 
@@ -76,19 +74,10 @@ CallResult CheckedSink::Finish(sinkhost_status code, sinkhost_error* error) {
 }
 
 CallResult CheckedSink::Create(const std::map<std::string, std::string>& options) {
-  std::vector<const char*> keys, values;
-  for (const auto& [k, v] : options) {
-    keys.push_back(k.c_str());
-    values.push_back(v.c_str());
-  }
-  sinkhost_options opts;
-  opts.struct_size = sizeof(opts);
-  opts.count = keys.size();
-  opts.keys = keys.data();
-  opts.values = values.data();
+  AbiOptions opts(options);
   UniqueError error;
   void* instance = nullptr;
-  CallResult r = Finish(library_->api().create(&opts, &instance, error.get()), error.get());
+  CallResult r = Finish(library_->api().create(opts.get(), &instance, error.get()), error.get());
   if (r.ok()) instance_ = instance;
   return r;
 }

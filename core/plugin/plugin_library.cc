@@ -151,22 +151,24 @@ Status StatusFromAbi(sinkhost_status code, const UniqueError& error, const std::
   return Status::FromCode(c, context + ": " + msg, error.retry_after_ms());
 }
 
+AbiOptions::AbiOptions(const std::map<std::string, std::string>& options) {
+  for (const auto& [k, v] : options) {
+    keys_.push_back(k.c_str());
+    values_.push_back(v.c_str());
+  }
+  options_.struct_size = sizeof(options_);
+  options_.count = keys_.size();
+  options_.keys = keys_.data();
+  options_.values = values_.data();
+}
+
 Status SinkInstance::Create(std::shared_ptr<PluginLibrary> library,
                             const std::map<std::string, std::string>& options,
                             std::unique_ptr<SinkInstance>* out) {
-  std::vector<const char*> keys, values;
-  for (const auto& [k, v] : options) {
-    keys.push_back(k.c_str());
-    values.push_back(v.c_str());
-  }
-  sinkhost_options opts;
-  opts.struct_size = sizeof(opts);
-  opts.count = keys.size();
-  opts.keys = keys.data();
-  opts.values = values.data();
+  AbiOptions opts(options);
   UniqueError error;
   void* instance = nullptr;
-  sinkhost_status rc = library->api().create(&opts, &instance, error.get());
+  sinkhost_status rc = library->api().create(opts.get(), &instance, error.get());
   if (rc != SINKHOST_OK)
     return StatusFromAbi(rc, error, "sink '" + library->info().name + "'");
   std::unique_ptr<SinkInstance> result(new SinkInstance());

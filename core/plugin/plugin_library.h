@@ -68,6 +68,20 @@ class PluginLibrary {
   sinkhost_sink_api api_{};
 };
 
+// The C view (sinkhost_options) of an options map, for create. Valid while
+// both this and the map live.
+class AbiOptions {
+ public:
+  explicit AbiOptions(const std::map<std::string, std::string>& options);
+  AbiOptions(const AbiOptions&) = delete;
+  AbiOptions& operator=(const AbiOptions&) = delete;
+  const sinkhost_options* get() const { return &options_; }
+
+ private:
+  std::vector<const char*> keys_, values_;
+  sinkhost_options options_;
+};
+
 // Converts a C status plus the plugin's error into a Status (the only place).
 Status StatusFromAbi(sinkhost_status code, const UniqueError& error, const std::string& context);
 

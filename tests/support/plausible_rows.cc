@@ -1,5 +1,7 @@
 #include "tests/support/plausible_rows.h"
 
+#include "core/ingest/timestamp.h"
+
 #include <simdjson.h>
 #include <sqlite3.h>
 
@@ -20,15 +22,6 @@ Cell Unexpected(const std::string& what, std::string_view raw) {
   return "<unexpected " + what + ": " + std::string(raw) + ">";
 }
 
-// Howard Hinnant's days_from_civil: days since 1970-01-01.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 bool ParseDigits(std::string_view text, size_t at, size_t n, int64_t* out) {
   *out = 0;
@@ -200,7 +193,7 @@ bool ParseIsoMicros(const std::string& text, int64_t* micros) {
       !ParseDigits(text, 14, 2, &mi) || !ParseDigits(text, 17, 2, &s) ||
       !ParseDigits(text, 20, 6, &f))
     return false;
-  const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const int64_t days = ingest::DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   *micros = ((days * 24 + h) * 60 + mi) * 60 * 1000000 + s * 1000000 + f;
   return true;
 }

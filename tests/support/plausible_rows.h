@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "core/schema/schema.h"
+
 namespace sinkhost::testing {
 
 class PostgresServer;
@@ -61,26 +63,9 @@ inline constexpr std::array<PlausibleColumn, kPlausibleColumnCount> kPlausibleCo
     {"user_agent", PlausibleType::kString},
 }};
 
-// Column positions, for tests that build expected rows.
-namespace pcol {
-enum : size_t {
-  kTimestamp,
-  kName,
-  kDomain,
-  kUrl,
-  kHostname,
-  kPathname,
-  kReferrer,
-  kScreenWidth,
-  kProps,
-  kRevenueAmount,
-  kRevenueCurrency,
-  kInteractive,
-  kScrollDepth,
-  kEngagementTime,
-  kUserAgent,
-};
-}  // namespace pcol
+// Column positions, for tests that build expected rows: the built-in
+// schema's own enum, so positions cannot drift from it.
+namespace pcol = ::sinkhost::plausible_columns;
 
 using Cell = std::optional<std::string>;
 using PlausibleRow = std::array<Cell, kPlausibleColumnCount>;
