@@ -193,6 +193,27 @@ void RowBatch::Append(const RowBatch& other) {
   rows_ += other.rows_;
 }
 
+void RowBatch::AppendRows(const RowBatch& other, int64_t begin, int64_t end) {
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    const ColumnBuilder& from = other.columns_[c];
+    ColumnBuilder& to = columns_[c];
+    for (int64_t r = begin; r < end; ++r) {
+      if (from.IsNull(r)) {
+        to.AppendNull();
+        continue;
+      }
+      switch (from.type()) {
+        case ColumnType::kString: to.AppendString(from.String(r)); break;
+        case ColumnType::kFloat64: to.AppendFloat64(from.Float64(r)); break;
+        case ColumnType::kBool: to.AppendBool(from.Bool(r)); break;
+        case ColumnType::kInt64:
+        case ColumnType::kTimestamp: to.AppendInt64(from.Int64(r)); break;
+      }
+    }
+  }
+  rows_ += end - begin;
+}
+
 void RowBatch::Clear() {
   for (ColumnBuilder& c : columns_) c.Clear();
   rows_ = 0;

@@ -93,6 +93,9 @@ class RowBatch {
 
   // Appends all rows of `other`, which must have the same schema.
   void Append(const RowBatch& other);
+  // Appends rows [begin, end) of `other` (same schema), value by value: for
+  // the rare paths that split batches (isolating rows a sink refuses).
+  void AppendRows(const RowBatch& other, int64_t begin, int64_t end);
   void Clear();
   size_t byte_size() const;
 

@@ -97,6 +97,27 @@ class RowBatchTest : public QObject {
     for (int64_t i = 0; i < r; ++i) CheckPatternRow(view, i, i);
   }
 
+  // Slices at odd offsets, each appended after the previous: every value,
+  // null and bit lands where it belongs.
+  void appendRowsCopiesARangeOfRows() {
+    Schema schema = AllTypes();
+    RowBatch source(schema);
+    for (int64_t r = 0; r < 40; ++r) AppendPatternRow(&source, r);
+    auto sliced = std::make_shared<RowBatch>(schema);
+    sliced->AppendRows(source, 3, 11);
+    sliced->AppendRows(source, 11, 11);  // empty range: nothing
+    sliced->AppendRows(source, 17, 40);
+    QCOMPARE(sliced->num_rows(), 8 + 23);
+    UniqueSchema s;
+    schema.ExportToArrow(s.get());
+    UniqueArray a;
+    RowBatch::ExportToArrow(sliced, a.get());
+    BatchView view;
+    QVERIFY(BatchView::Make(s.get(), a.get(), &view).ok());
+    for (int64_t i = 0; i < 8; ++i) CheckPatternRow(view, i, 3 + i);
+    for (int64_t i = 8; i < 31; ++i) CheckPatternRow(view, i, 17 + (i - 8));
+  }
+
   void abandonRowUndoesPartialValues() {
     Schema schema = AllTypes();
     RowBatch b(schema);

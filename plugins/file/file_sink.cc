@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 
 #include "sinkhost/format.hpp"
+#include "sinkhost/row_json.hpp"
 
 namespace sinkhost::file {
 
@@ -190,35 +190,8 @@ Status FileSink::AppendBuffer() {
 void FileSink::AppendRow(const BatchView& batch, int64_t row) {
   const std::vector<ColumnView>& cols = batch.columns();
   for (size_t c = 0; c < cols.size(); ++c) {
-    const ColumnView& col = cols[c];
     buffer_ += keys_[c];
-    if (col.is_null(row)) {
-      buffer_.append("null", 4);
-      continue;
-    }
-    switch (col.type()) {
-      case ColumnType::kString: AppendJsonString(&buffer_, col.string(row)); break;
-      case ColumnType::kInt64: {
-        char buf[24];
-        auto res = std::to_chars(buf, buf + sizeof(buf), col.int64(row));
-        buffer_.append(buf, static_cast<size_t>(res.ptr - buf));
-        break;
-      }
-      case ColumnType::kFloat64: AppendJsonDouble(&buffer_, col.float64(row)); break;
-      case ColumnType::kBool:
-        if (col.boolean(row)) buffer_.append("true", 4);
-        else buffer_.append("false", 5);
-        break;
-      case ColumnType::kTimestamp: {
-        // The text has no character JSON needs escaped.
-        char buf[kTimestampBufferSize + 2];
-        buf[0] = '"';
-        size_t n = FormatTimestampMicros(col.int64(row), buf + 1);
-        buf[n + 1] = '"';
-        buffer_.append(buf, n + 2);
-        break;
-      }
-    }
+    AppendJsonValue(&buffer_, cols[c], row);
   }
   buffer_.append("}\n", 2);
 }
