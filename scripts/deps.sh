@@ -9,8 +9,12 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config git curl ca-certificates python3
   # libraries
   libpoco-dev libsqlite3-dev sqlite3 libsimdjson-dev libyaml-cpp-dev libcli11-dev
-  # Qt 6: tests (Qt Test) now, the dashboard later
-  qt6-base-dev
+  # Qt 6: Qt Test, and the dashboard (Widgets, Network, Charts)
+  qt6-base-dev qt6-charts-dev
+  # the dashboard's screenshot (scripts/dashboard-screenshot.sh): a virtual X
+  # display; xvfb-run needs xauth, which --no-install-recommends leaves out;
+  # a font for the text
+  xvfb xauth fonts-dejavu-core
   # PostgreSQL and ClickHouse sinks: client libraries, and real servers the
   # tests start on loopback (no system service is used)
   libpqxx-dev postgresql clickhouse-server clickhouse-client

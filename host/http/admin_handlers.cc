@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/ingest/timestamp.h"
 #include "host/http/guarded_handler.h"
 #include "host/http/http_util.h"
 #include "host/metrics/host_metrics.h"
@@ -50,7 +52,7 @@ class AdminHandler : public GuardedHandler {
     }
     if (path == "/api/stats") {
       if (!get) return MethodNotAllowed(request, response, path, "GET");
-      return SendJson(response, 200, JsonText(StatsToJson(e_.snapshot()), 2));
+      return Stats(request, response);
     }
     if (path == "/metrics") {
       if (!get) return MethodNotAllowed(request, response, path, "GET");
@@ -69,6 +71,30 @@ class AdminHandler : public GuardedHandler {
   }
 
  private:
+  void Stats(HTTPServerRequest& request, HTTPServerResponse& response) {
+    Poco::URI::QueryParameters params;
+    try {
+      params = Poco::URI(request.getURI()).getQueryParameters();
+    } catch (const Poco::Exception& ex) {
+      return SendError(response, 400, "bad query string: " + ex.message());
+    }
+    std::optional<int64_t> since_us;
+    for (const auto& [key, value] : params) {
+      if (key != "recent_since")
+        return SendError(response, 400,
+                         "unknown query parameter '" + key + "' (known: recent_since)");
+      int64_t us = 0;
+      if (!ingest::ParseRfc3339(value, &us))
+        return SendError(response, 400,
+                         "recent_since: expected a time such as 2026-11-24T16:18:54.123456Z, "
+                         "got '" + value + "'");
+      since_us = us;
+    }
+    HostSnapshot snapshot = e_.snapshot();
+    if (since_us) KeepRecentAfter(*since_us, &snapshot);
+    SendJson(response, 200, JsonText(StatsToJson(snapshot), 2));
+  }
+
   void Flush(HTTPServerRequest& request, HTTPServerResponse& response) {
     int64_t timeout_ms = e_.default_flush_timeout_ms;
     std::vector<const StreamSet::Entry*> targets;

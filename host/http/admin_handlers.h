@@ -1,7 +1,8 @@
 // The admin listener's endpoints (loopback by default):
 //
 //   GET  /healthz      200 {"status":"ok"}
-//   GET  /api/stats    buffers, counters and per-sink delivery state (JSON)
+//   GET  /api/stats    buffers, counters and per-sink delivery state (JSON);
+//                      ?recent_since=TIME leaves older flushes out of `recent`
 //   POST /api/flush    seal buffers now and wait for the sinks
 //                      (?stream=NAME, ?timeout=30s); 200, or 504 when a sink
 //                      did not finish in time

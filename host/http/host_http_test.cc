@@ -420,6 +420,32 @@ class HostHttpTest : public QObject {
             std::string::npos);
   }
 
+  void statsRecentSinceLeavesOutSeenFlushes() {
+    QCOMPARE(Post(ingest_, "/api/event", kTrackerEvent).status, 202);
+    QCOMPARE(Call(admin_, {"POST", "/api/flush?stream=events", "", "", {}, false}).status, 200);
+    auto sink = [&](const std::string& query) {
+      Reply r = Get(admin_, "/api/stats" + query);
+      if (r.status != 200)
+        qFatal("GET /api/stats%s: %d %s", query.c_str(), r.status, r.body.c_str());
+      return r.json()->getObject("streams")->getObject("events")->getObject("sinks")->getObject(
+          "test_sink");
+    };
+    Object::Ptr all = sink("");
+    QCOMPARE(all->getArray("recent")->size(), size_t(1));
+    const std::string at = all->getArray("recent")->getObject(0)->getValue<std::string>("at");
+
+    QCOMPARE(sink("?recent_since=" + at)->getArray("recent")->size(), size_t(0));
+    QCOMPARE(sink("?recent_since=" + at)->getObject("last_flush")->getValue<std::string>("at"), at);
+    QCOMPARE(sink("?recent_since=1970-01-01T00:00:00Z")->getArray("recent")->size(), size_t(1));
+
+    Reply bad = Get(admin_, "/api/stats?recent_since=yesterday");
+    QCOMPARE(bad.status, 400);
+    QCOMPARE(bad.json()->getObject("error")->getValue<std::string>("message"),
+             std::string("recent_since: expected a time such as 2026-11-24T16:18:54.123456Z, got "
+                         "'yesterday'"));
+    QCOMPARE(Get(admin_, "/api/stats?recent=5").status, 400);
+  }
+
   void adminErrors() {
     QCOMPARE(Call(admin_, {"POST", "/api/flush?stream=nope", "", "", {}, false}).status, 404);
     QCOMPARE(Call(admin_, {"POST", "/api/flush?timeout=soon", "", "", {}, false}).status, 400);

@@ -84,6 +84,20 @@ Object::Ptr StreamToJson(const StreamStats& st, bool plausible) {
 
 }  // namespace
 
+void KeepRecentAfter(int64_t since_us, HostSnapshot* snapshot) {
+  // In microseconds, as clients read `at`: the clock's nanoseconds would
+  // make a flush look newer than its own `at`.
+  auto micros = [](WallClock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  };
+  for (StreamStats& st : snapshot->streams) {
+    for (SinkStats& k : st.sinks) {
+      std::erase_if(k.recent,
+                    [&](const FlushRecord& r) { return micros(r.finished_at) <= since_us; });
+    }
+  }
+}
+
 std::string IsoTimestamp(WallClock::time_point t) {
   const int64_t us =
       std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();

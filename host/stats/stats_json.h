@@ -20,6 +20,12 @@ namespace sinkhost {
 
 Poco::JSON::Object::Ptr StatsToJson(const HostSnapshot& snapshot);
 
+// GET /api/stats?recent_since=TIME: keeps in each sink's `recent` only the
+// flushes that finished after `since_us` (microseconds since the epoch), so
+// a client polling every second fetches what is new, not the whole history
+// each time. `last_flush` is not affected.
+void KeepRecentAfter(int64_t since_us, HostSnapshot* snapshot);
+
 // `completed` is false when some sink did not finish before the deadline.
 Poco::JSON::Object::Ptr FlushToJson(const std::vector<FlushOutcome>& outcomes,
                                     int64_t timeout_ms, double elapsed_ms);

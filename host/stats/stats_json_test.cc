@@ -138,6 +138,25 @@ class StatsJsonTest : public QObject {
     QVERIFY(text.find("\"main\"") < text.find("\"archive\""));
   }
 
+  void recentSinceKeepsOnlyNewerFlushes() {
+    HostSnapshot s = Snapshot();
+    SinkStats& k = s.streams[0].sinks[0];
+    k.recent.clear();
+    for (int64_t us : {1700000001000000, 1700000002000000, 1700000003000000}) {
+      FlushRecord r = k.last_flush;
+      // The clock has nanoseconds; `at` and recent_since have microseconds.
+      r.finished_at = WallClock::time_point(std::chrono::microseconds(us)) +
+                      std::chrono::nanoseconds(999);
+      k.recent.push_back(r);
+    }
+    KeepRecentAfter(1700000002000000, &s);  // finished at exactly this time: already seen
+    QCOMPARE(k.recent.size(), size_t(1));
+    QCOMPARE(IsoTimestamp(k.recent[0].finished_at), std::string("2023-11-14T22:13:23.000000Z"));
+    QVERIFY(k.has_last_flush);  // the last flush is always reported
+    KeepRecentAfter(0, &s);
+    QCOMPARE(k.recent.size(), size_t(1));
+  }
+
   void flushShape() {
     FlushOutcome done;
     done.stream = "events";

@@ -118,12 +118,23 @@ std::string HostProcess::WriteConfig(const std::string& config_template) {
 }
 
 bool HostProcess::Start(const std::string& config_template, int startup_timeout_ms) {
-  const std::string config = WriteConfig(config_template);
+  config_path_ = WriteConfig(config_template);
+  return Launch(startup_timeout_ms);
+}
+
+bool HostProcess::Restart(int startup_timeout_ms) {
+  if (config_path_.empty() || (process_ && process_->state() != QProcess::NotRunning))
+    return false;
+  output();  // keep what the previous run printed
+  return Launch(startup_timeout_ms);
+}
+
+bool HostProcess::Launch(int startup_timeout_ms) {
   process_ = std::make_unique<QProcess>();
   process_->setProcessChannelMode(QProcess::MergedChannels);
   process_->setWorkingDirectory(QString::fromStdString(dir_));
   process_->start(QString::fromStdString(BuildDir() + "/bin/sinkhost"),
-                  {"--config", QString::fromStdString(config)});
+                  {"--config", QString::fromStdString(config_path_)});
   if (!process_->waitForStarted(5000)) return false;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(startup_timeout_ms);

@@ -48,6 +48,9 @@ class HostProcess {
   // {dir} (the temporary folder) and {plugins} (the build's plugin dir).
   // Returns false (and keeps the output) when the host did not come up.
   bool Start(const std::string& config_template, int startup_timeout_ms = 15000);
+  // Starts the host again (after Terminate or Kill) with the config and
+  // ports of the last Start, so clients see the same address come back.
+  bool Restart(int startup_timeout_ms = 15000);
   // Runs sinkhost with arguments and the config, waits for it to exit, and
   // returns its exit code (-1 on a crash or timeout).
   int RunToExit(const std::string& config_template, const std::vector<std::string>& extra_args,
@@ -73,11 +76,13 @@ class HostProcess {
 
  private:
   std::string WriteConfig(const std::string& config_template);
+  bool Launch(int startup_timeout_ms);
 
   QTemporaryDir tmp_;
   std::string dir_;
   int ingest_port_ = 0;
   int admin_port_ = 0;
+  std::string config_path_;  // of the last Start
   std::unique_ptr<QProcess> process_;
   std::string output_;
 };
