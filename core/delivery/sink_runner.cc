@@ -62,6 +62,38 @@ Status SinkRunner::OpenNow() {
   return st.WithContext("stream '" + stream_ + "', sink '" + name_ + "'");
 }
 
+void SinkRunner::SetQuarantine(std::unique_ptr<Quarantine> quarantine) {
+  quarantine_ = std::move(quarantine);
+}
+
+Status SinkRunner::ReplayQuarantine(int64_t* rows) {
+  *rows = 0;
+  if (quarantine_ == nullptr)
+    return Status::InvalidArgument("sink '" + name_ + "' of stream '" + stream_ +
+                                   "' has no quarantine");
+  std::shared_ptr<RowBatch> taken;
+  SINKHOST_RETURN_NOT_OK(quarantine_->Take(&taken));
+  *rows = taken->num_rows();
+  if (*rows == 0) {
+    quarantine_->FinishReplay();
+    return Status::OK();
+  }
+  SealedBatch replay;
+  replay.batch_seq = 0;
+  // Row numbers of their own, so batch ids differ from the stream's.
+  replay.first_row_seq = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(WallClock::now().time_since_epoch())
+          .count());
+  replay.rows = std::move(taken);
+  replay.reason = FlushReason::kManual;
+  replay.sealed_at = WallClock::now();
+  Log(LogLevel::kInfo, "sink",
+      "stream '" + stream_ + "', sink '" + name_ + "': replaying " + std::to_string(*rows) +
+          " quarantined rows from '" + quarantine_->path() + "'");
+  Enqueue(std::move(replay));
+  return Status::OK();
+}
+
 void SinkRunner::Start() {
   if (!thread_.joinable()) thread_ = std::thread(&SinkRunner::Run, this);
 }
@@ -94,11 +126,12 @@ void SinkRunner::Run() {
     if (!finished) break;
     SealedBatch done = std::move(queue_.front());
     queue_.pop_front();
-    stats_.completed_seq = seq;
+    if (seq != 0) stats_.completed_seq = seq;
     lock.unlock();
     done = SealedBatch();  // likewise
     cv_.notify_all();
-    if (done_) done_(seq);
+    if (seq == 0) quarantine_->FinishReplay();
+    else if (done_) done_(seq);
     lock.lock();
   }
 }
@@ -115,15 +148,18 @@ void SinkRunner::RecordLocked(const FlushRecord& record) {
   if (recent_.size() > kHistory) recent_.pop_front();
 }
 
-bool SinkRunner::Deliver(const SealedBatch& batch) {
-  const int64_t rows = batch.rows->num_rows();
-  const std::string batch_id = stream_ + ":" + name_ + ":" + std::to_string(batch.first_row_seq) +
-                               "-" + std::to_string(batch.first_row_seq + rows);
+SinkRunner::WriteOutcome SinkRunner::WriteRetrying(const std::shared_ptr<const RowBatch>& rows,
+                                                  uint64_t first_row_seq, uint64_t batch_seq,
+                                                  WriteResult* result) {
+  const int64_t n = rows->num_rows();
+  // Deterministic: the same rows get the same id after a retry or restart.
+  const std::string batch_id = stream_ + ":" + name_ + ":" + std::to_string(first_row_seq) + "-" +
+                               std::to_string(first_row_seq + static_cast<uint64_t>(n));
   sinkhost_batch_info info;
   info.struct_size = sizeof(info);
   info.batch_id = batch_id.c_str();
-  info.first_sequence = batch.first_row_seq;
-  info.row_count = static_cast<uint64_t>(rows);
+  info.first_sequence = first_row_seq;
+  info.row_count = static_cast<uint64_t>(n);
 
   for (uint32_t attempt = 1;; ++attempt) {
     info.attempt = attempt - 1;
@@ -134,54 +170,136 @@ bool SinkRunner::Deliver(const SealedBatch& batch) {
     bool open_failed = !st.ok();
     if (st.ok()) {
       UniqueArray array;
-      RowBatch::ExportToArrow(batch.rows, array.get());
+      RowBatch::ExportToArrow(rows, array.get());
       st = instance_->Write(arrow_schema_.get(), std::move(array), info);
       if (st.ok()) st = instance_->Flush();
     }
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-
+    result->attempts = attempt;
+    result->duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    result->batch_id = batch_id;
+    if (st.ok()) return WriteOutcome::kDelivered;
+    if (!open_failed && !st.IsRetryable() && !st.IsBusy()) {
+      result->error = st.message();
+      return WriteOutcome::kRefused;  // retrying the same rows cannot help
+    }
     std::unique_lock<std::mutex> lock(mu_);
-    if (st.ok()) {
-      // last_error describes the current trouble; the flush history keeps
-      // past errors.
-      stats_.state = SinkState::kOk;
-      stats_.attempt = 0;
-      stats_.last_error.clear();
-      ++stats_.delivered_batches;
-      stats_.delivered_rows += static_cast<uint64_t>(rows);
-      RecordLocked({batch.batch_seq, WallClock::now(), ms, rows, attempt, true, ""});
-      return true;
+    stats_.state = SinkState::kRetrying;
+    stats_.attempt = attempt;
+    stats_.last_error = st.message();
+    ++stats_.retries;
+    const int64_t delay = BackoffDelayMs(retry_, attempt, st.retry_after_ms());
+    if (attempt == 1 || attempt % 10 == 0) {
+      Log(LogLevel::kWarning, "sink",
+          "stream '" + stream_ + "', sink '" + name_ + "': batch " + std::to_string(batch_seq) +
+              " (" + std::to_string(n) + " rows) failed, attempt " + std::to_string(attempt) +
+              ", retrying in " + std::to_string(delay) + " ms: " + st.message());
     }
-    if (open_failed || st.IsRetryable() || st.IsBusy()) {
-      stats_.state = SinkState::kRetrying;
-      stats_.attempt = attempt;
-      stats_.last_error = st.message();
-      ++stats_.retries;
-      const int64_t delay = BackoffDelayMs(retry_, attempt, st.retry_after_ms());
-      if (attempt == 1 || attempt % 10 == 0) {
-        Log(LogLevel::kWarning, "sink",
-            "stream '" + stream_ + "', sink '" + name_ + "': batch " +
-                std::to_string(batch.batch_seq) + " (" + std::to_string(rows) +
-                " rows) failed, attempt " + std::to_string(attempt) + ", retrying in " +
-                std::to_string(delay) + " ms: " + st.message());
-      }
-      BackoffLocked(lock, delay);
-      if (abandon_) return false;
-      continue;
-    }
-    // Permanent: retrying the same rows cannot help.
+    BackoffLocked(lock, delay);
+    if (abandon_) return WriteOutcome::kAbandoned;
+  }
+}
+
+bool SinkRunner::QuarantineRetrying(const SealedBatch& batch, int64_t row,
+                                    const WriteResult& refused) {
+  for (uint32_t attempt = 1;; ++attempt) {
+    Status st = quarantine_->Add(*batch.rows, row, row + 1, refused.batch_id, refused.error);
+    if (st.ok()) return true;
+    // The quarantine file is the last place the row can go: keep trying
+    // (a full disk) rather than drop it.
+    std::unique_lock<std::mutex> lock(mu_);
+    stats_.state = SinkState::kRetrying;
+    stats_.last_error = st.message();
+    const int64_t delay = BackoffDelayMs(retry_, attempt, 0);
+    if (attempt == 1 || attempt % 10 == 0)
+      Log(LogLevel::kError, "sink", "stream '" + stream_ + "', sink '" + name_ +
+                                        "': cannot quarantine a refused row, retrying: " +
+                                        st.message());
+    BackoffLocked(lock, delay);
+    if (abandon_) return false;
+  }
+}
+
+bool SinkRunner::Isolate(const SealedBatch& batch, int64_t begin, int64_t end,
+                         const WriteResult& refused, Isolation* out) {
+  if (end - begin == 1) {
+    if (!QuarantineRetrying(batch, begin, refused)) return false;
+    ++out->quarantined;
+    if (out->first_error.empty()) out->first_error = refused.error;
+    return true;
+  }
+  // Halving finds k refused rows among n in about 2k·log2(n) writes; a
+  // transactional sink stored nothing of a refused write, so no row of a
+  // refused half is written twice.
+  const int64_t mid = begin + (end - begin) / 2;
+  for (auto [a, b] : {std::pair{begin, mid}, std::pair{mid, end}}) {
+    auto half = std::make_shared<RowBatch>(schema_);
+    half->AppendRows(*batch.rows, a, b);
+    WriteResult result;
+    const WriteOutcome outcome =
+        WriteRetrying(half, batch.first_row_seq + static_cast<uint64_t>(a), batch.batch_seq,
+                      &result);
+    half.reset();
+    if (outcome == WriteOutcome::kAbandoned) return false;
+    if (outcome == WriteOutcome::kDelivered) out->delivered += b - a;
+    else if (!Isolate(batch, a, b, result, out)) return false;
+  }
+  return true;
+}
+
+bool SinkRunner::Deliver(const SealedBatch& batch) {
+  const int64_t rows = batch.rows->num_rows();
+  const Clock::time_point start = Clock::now();
+  WriteResult result;
+  const WriteOutcome outcome = WriteRetrying(batch.rows, batch.first_row_seq, batch.batch_seq,
+                                             &result);
+  if (outcome == WriteOutcome::kAbandoned) return false;
+  if (outcome == WriteOutcome::kDelivered) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // last_error describes the current trouble; the flush history keeps
+    // past errors.
+    stats_.state = SinkState::kOk;
+    stats_.attempt = 0;
+    stats_.last_error.clear();
+    ++stats_.delivered_batches;
+    stats_.delivered_rows += static_cast<uint64_t>(rows);
+    RecordLocked({batch.batch_seq, WallClock::now(), result.duration_ms, rows, result.attempts,
+                  true, ""});
+    return true;
+  }
+  if (quarantine_ == nullptr) {
+    std::lock_guard<std::mutex> lock(mu_);
     stats_.state = SinkState::kFailing;
     stats_.attempt = 0;
-    stats_.last_error = st.message();
+    stats_.last_error = result.error;
     ++stats_.failed_batches;
     stats_.failed_rows += static_cast<uint64_t>(rows);
-    RecordLocked({batch.batch_seq, WallClock::now(), ms, rows, attempt, false, st.message()});
+    RecordLocked({batch.batch_seq, WallClock::now(), result.duration_ms, rows, result.attempts,
+                  false, result.error});
     Log(LogLevel::kError, "sink",
         "stream '" + stream_ + "', sink '" + name_ + "': batch " +
             std::to_string(batch.batch_seq) + " (" + std::to_string(rows) +
-            " rows) failed permanently and was not delivered: " + st.message());
+            " rows) failed permanently and was not delivered: " + result.error);
     return true;
   }
+  Isolation isolation;
+  if (!Isolate(batch, 0, rows, result, &isolation)) return false;
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  const std::string summary = std::to_string(isolation.quarantined) + " of " +
+                              std::to_string(rows) + " rows refused and quarantined in '" +
+                              quarantine_->path() + "': " + isolation.first_error;
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.state = SinkState::kFailing;
+  stats_.attempt = 0;
+  stats_.last_error = summary;
+  ++stats_.failed_batches;
+  stats_.delivered_rows += static_cast<uint64_t>(isolation.delivered);
+  stats_.quarantined_rows += static_cast<uint64_t>(isolation.quarantined);
+  RecordLocked({batch.batch_seq, WallClock::now(), ms, rows, result.attempts, false, summary});
+  Log(LogLevel::kError, "sink",
+      "stream '" + stream_ + "', sink '" + name_ + "': batch " + std::to_string(batch.batch_seq) +
+          ": " + summary + "; the other " + std::to_string(isolation.delivered) +
+          " rows were delivered");
+  return true;
 }
 
 void SinkRunner::BackoffLocked(std::unique_lock<std::mutex>& lock, int64_t ms) {
@@ -230,6 +348,7 @@ SinkStats SinkRunner::Stats() const {
   s.queued_batches = static_cast<int>(queue_.size());
   for (const SealedBatch& b : queue_) s.queued_rows += b.rows->num_rows();
   s.recent.assign(recent_.begin(), recent_.end());
+  if (quarantine_ != nullptr) s.quarantine_rows = quarantine_->rows();
   return s;
 }
 

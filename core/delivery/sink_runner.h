@@ -5,8 +5,11 @@
 //
 // Retryable failures (of open or write) are retried with exponential backoff
 // and jitter, honouring the plugin's retry-after hint; the batch stays at the
-// head of the queue meanwhile. A permanent failure counts the batch as
-// failed, logs it with the sink's message and moves on.
+// head of the queue meanwhile. When the sink refuses a batch permanently and
+// a quarantine is set, the batch is split in halves, recursively, until the
+// rows the sink refuses are isolated: those go to the quarantine file with
+// the sink's message, the others are delivered. Without a quarantine the
+// batch is counted as failed, logged with the sink's message, and dropped.
 //
 // Thread safety: Enqueue, Stats, WaitFor and Stop may be called from any
 // thread; the SinkInstance is touched only by the runner's thread (and by
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "core/buffer/write_buffer.h"
+#include "core/delivery/quarantine.h"
 #include "core/plugin/plugin_library.h"
 #include "core/schema/schema.h"
 
@@ -61,7 +65,9 @@ struct SinkStats {
   uint64_t delivered_batches = 0;
   uint64_t delivered_rows = 0;
   uint64_t failed_batches = 0;
-  uint64_t failed_rows = 0;
+  uint64_t failed_rows = 0;        // refused and dropped (no quarantine)
+  uint64_t quarantined_rows = 0;   // refused and put in quarantine since start
+  int64_t quarantine_rows = 0;     // rows in the quarantine file now
   uint64_t retries = 0;
   uint64_t completed_seq = 0;      // last batch finished (delivered or failed)
   bool has_last_flush = false;
@@ -81,6 +87,15 @@ class SinkRunner {
   ~SinkRunner();  // Stop(0) if still running
 
   const std::string& name() const { return name_; }
+
+  // Where refused rows go; set before Start. Without one they are dropped.
+  void SetQuarantine(std::unique_ptr<Quarantine> quarantine);
+
+  // Sends every quarantined row to the sink again, after the batches
+  // already queued (an operator fixed the cause). Rows it still refuses are
+  // quarantined again. *rows is how many were taken; Busy while a replay
+  // is under way.
+  Status ReplayQuarantine(int64_t* rows);
 
   // Opens the sink now, on the calling thread. Retryable failures are left
   // to the runner to retry; others are returned (bad config or schema).
@@ -103,9 +118,30 @@ class SinkRunner {
   void Run();
   // Sleeps up to `ms`, returning early when asked to stop.
   void BackoffLocked(std::unique_lock<std::mutex>& lock, int64_t ms);
+  enum class WriteOutcome { kDelivered, kRefused, kAbandoned };
+  struct WriteResult {
+    uint32_t attempts = 0;
+    double duration_ms = 0;  // of the last call
+    std::string batch_id;
+    std::string error;       // the refusal's message
+  };
+  struct Isolation {
+    int64_t delivered = 0;
+    int64_t quarantined = 0;
+    std::string first_error;
+  };
   // Writes one batch, retrying retryable failures. Returns false when told
   // to abandon it (shutdown deadline passed).
   bool Deliver(const SealedBatch& batch);
+  // Writes `rows` until delivered or refused permanently, or until told to
+  // abandon; retryable failures back off and retry.
+  WriteOutcome WriteRetrying(const std::shared_ptr<const RowBatch>& rows, uint64_t first_row_seq,
+                             uint64_t batch_seq, WriteResult* result);
+  // Rows [begin, end) of `batch` were refused with `refused`: delivers what
+  // the sink accepts and quarantines the rest. False when abandoned.
+  bool Isolate(const SealedBatch& batch, int64_t begin, int64_t end, const WriteResult& refused,
+               Isolation* out);
+  bool QuarantineRetrying(const SealedBatch& batch, int64_t row, const WriteResult& refused);
   void RecordLocked(const FlushRecord& record);
   Status EnsureOpen();
 
@@ -119,10 +155,14 @@ class SinkRunner {
 
   // Used only by the runner thread (and Stop after join).
   std::unique_ptr<SinkInstance> instance_;
+  // Set before Start; itself thread-safe.
+  std::unique_ptr<Quarantine> quarantine_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // queue changes, progress, stop requests
   // Guarded by mu_.
+  // Replayed quarantine rows travel as batch_seq 0 (stream batches start
+  // at 1); they do not move completed_seq.
   std::deque<SealedBatch> queue_;
   bool stopping_ = false;       // drain then exit
   bool abandon_ = false;        // exit now, even with batches queued

@@ -10,6 +10,9 @@
  *   gate        path: write() waits while this file exists (a stalled sink)
  *   fail        none | retryable | permanent | open_retryable
  *   fail_times  how many calls fail before success (-1 = always; default)
+ *   reject      path: a batch holding a row whose first column (int64) is
+ *               listed in this file, one number per line, is refused as
+ *               PERMANENT (poison rows); read at every write
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +27,7 @@
 typedef struct {
   char* record;
   char* gate;
+  char* reject;
   char fail[32];
   long fail_times;
   long failures;
@@ -66,6 +70,8 @@ static sinkhost_status ts_create(const sinkhost_options* options, void** out,
       s->record = strdup(v);
     } else if (strcmp(k, "gate") == 0) {
       s->gate = strdup(v);
+    } else if (strcmp(k, "reject") == 0) {
+      s->reject = strdup(v);
     } else if (strcmp(k, "fail") == 0) {
       snprintf(s->fail, sizeof(s->fail), "%s", v);
     } else if (strcmp(k, "fail_times") == 0) {
@@ -74,6 +80,7 @@ static sinkhost_status ts_create(const sinkhost_options* options, void** out,
       snprintf(msg, sizeof(msg), "unknown option '%s' for sink 'test_sink'", k);
       free(s->record);
       free(s->gate);
+      free(s->reject);
       free(s);
       return set_error(error, SINKHOST_ERROR_INVALID_ARGUMENT, msg, 0);
     }
@@ -92,6 +99,24 @@ static sinkhost_status ts_open(void* instance, const sinkhost_stream_info* strea
   return SINKHOST_OK;
 }
 
+/* Returns the first id of the batch listed in the reject file, or -1. */
+static long long find_rejected(const test_sink* s, const struct ArrowArray* batch) {
+  if (s->reject == NULL || batch->n_children == 0) return -1;
+  FILE* f = fopen(s->reject, "r");
+  if (f == NULL) return -1;
+  long long listed[64];
+  int n = 0;
+  while (n < 64 && fscanf(f, "%lld", &listed[n]) == 1) ++n;
+  fclose(f);
+  const int64_t* ids = (const int64_t*)batch->children[0]->buffers[1];
+  for (int64_t i = 0; i < batch->length; ++i) {
+    long long id = (long long)ids[i + batch->children[0]->offset];
+    for (int k = 0; k < n; ++k)
+      if (listed[k] == id) return id;
+  }
+  return -1;
+}
+
 static sinkhost_status ts_write(void* instance, const struct ArrowSchema* schema,
                                 struct ArrowArray* batch, const sinkhost_batch_info* info,
                                 sinkhost_error* error) {
@@ -102,6 +127,12 @@ static sinkhost_status ts_write(void* instance, const struct ArrowSchema* schema
     return set_error(error, SINKHOST_ERROR_RETRYABLE, "injected retryable failure", 10);
   if (should_fail(s, "permanent"))
     return set_error(error, SINKHOST_ERROR_PERMANENT, "injected permanent failure", 0);
+  long long rejected = find_rejected(s, batch);
+  if (rejected >= 0) {
+    char msg[96];
+    snprintf(msg, sizeof(msg), "row with id %lld refused", rejected);
+    return set_error(error, SINKHOST_ERROR_PERMANENT, msg, 0);
+  }
   if (s->record != NULL && batch->n_children > 0 &&
       strcmp(schema->children[0]->format, "l") == 0) {
     FILE* f = fopen(s->record, "a");
@@ -124,6 +155,7 @@ static void ts_destroy(void* instance) {
   test_sink* s = instance;
   free(s->record);
   free(s->gate);
+  free(s->reject);
   free(s);
 }
 
