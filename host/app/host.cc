@@ -83,6 +83,7 @@ void Host::Start() {
     ae.snapshot = [this] { return Snapshot(); };
     ae.default_flush_timeout_ms = config_.shutdown_timeout_ms;
     ae.counters = admin_counters_.get();
+    ae.token = config_.admin.token;
     admin_->Start(new AdminHandlerFactory(std::move(ae)));
   }
 

@@ -158,21 +158,38 @@ Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
   });
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
 Status ConfigParser::ParseAdmin(const YAML::Node& n, const Path& path) {
-  SINKHOST_RETURN_NOT_OK(r_.CheckMap(n, path, KNOWN("enabled", "listen", "max_threads")));
+  SINKHOST_RETURN_NOT_OK(
+      r_.CheckMap(n, path, KNOWN("enabled", "listen", "max_threads", "token")));
   AdminConfig& c = out_->admin;
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "token", path, [&](const auto& x, const auto& p) {
+    SINKHOST_RETURN_NOT_OK(r_.NonEmptyString(x, p, &c.token));
+    if (c.token.size() < 16)
+      return r_.Fail(x, p, "is too short: use at least 16 characters (e.g. openssl rand -hex 24)");
+    return Status::OK();
+  }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "enabled", path, [&](const auto& x, const auto& p) {
     return r_.Bool(x, p, &c.enabled);
   }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "listen", path, [&](const auto& x, const auto& p) {
     return ParseListen(x, p, &c.listen);
   }));
-  return IfPresent(n, "max_threads", path, [&](const auto& x, const auto& p) {
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_threads", path, [&](const auto& x, const auto& p) {
     int64_t v = 0;
     SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 1, 64, &v));
     c.max_threads = static_cast<int>(v);
     return Status::OK();
-  });
+  }));
+  // Flushes and stats must not be open to the network without a secret.
+  if (c.enabled && c.token.empty() && !IsLoopbackHost(c.listen.host))
+    return r_.Fail(n["listen"], YamlReader::Child(path, "listen"),
+                   "is '" + c.listen.ToString() +
+                       "', not a loopback address: set admin.token, or listen on 127.0.0.1");
+  return Status::OK();
 }
 
 Status ConfigParser::ParseStream(const std::string& name, const YAML::Node& n, const Path& path,

@@ -48,7 +48,13 @@ struct AdminConfig {
   bool enabled = true;
   ListenAddress listen{"127.0.0.1", 8081};
   int max_threads = 4;
+  // When set, every admin request but /healthz needs "Authorization:
+  // Bearer <token>". Required when `listen` is not a loopback address.
+  std::string token;
 };
+
+// 127.0.0.0/8, ::1 and "localhost": addresses only this machine can reach.
+bool IsLoopbackHost(std::string_view host);
 
 struct SinkConfig {
   std::string name;    // unique within its stream; defaults to the plugin name

@@ -279,7 +279,25 @@ class HostConfigTest : public QObject {
     row("admin enabled not bool",
         "admin: {enabled: perhaps}\n" + WithStream("    schema: plausible\n" + sink),
         "admin.enabled: must be true or false, got \"perhaps\"");
+    row("admin on the network without a token",
+        "admin: {listen: \"0.0.0.0:8081\"}\n" + WithStream("    schema: plausible\n" + sink),
+        "admin.listen: is '0.0.0.0:8081', not a loopback address: set admin.token");
+    row("short admin token",
+        "admin: {token: abc}\n" + WithStream("    schema: plausible\n" + sink),
+        "admin.token: is too short: use at least 16 characters");
     row("yaml syntax", "streams: {events: [\n", "line ");
+  }
+
+  void adminOnTheNetworkNeedsAToken() {
+    HostConfig c;
+    const std::string streams = WithStream("    schema: plausible\n" + std::string(kSink));
+    Status st = ParseHostConfig(
+        "admin: {listen: \"0.0.0.0:8081\", token: 0123456789abcdef0123}\n" + streams, &c);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    QCOMPARE(c.admin.token, std::string("0123456789abcdef0123"));
+    QVERIFY(ParseHostConfig("admin: {listen: \"[::1]:8081\"}\n" + streams, &c).ok());
+    QVERIFY(ParseHostConfig("admin: {listen: \"localhost:8081\"}\n" + streams, &c).ok());
+    QVERIFY(ParseHostConfig("admin: {enabled: false, listen: \"0.0.0.0:1\"}\n" + streams, &c).ok());
   }
 
   void errorsNameTheirKey() {

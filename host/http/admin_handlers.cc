@@ -1,6 +1,7 @@
 #include "host/http/admin_handlers.h"
 
 #include <Poco/Logger.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -49,6 +50,11 @@ class AdminHandler : public GuardedHandler {
     if (path == "/healthz") {
       if (!get) return MethodNotAllowed(request, response, path, "GET");
       return SendJson(response, 200, "{\"status\":\"ok\"}");
+    }
+    if (!e_.token.empty() && !BearerTokenMatches(request.get("Authorization", ""), e_.token)) {
+      response.set("WWW-Authenticate", "Bearer realm=\"sinkhost admin\"");
+      return SendError(response, 401,
+                       "this admin API needs the header 'Authorization: Bearer <admin.token>'");
     }
     if (path == "/api/stats") {
       if (!get) return MethodNotAllowed(request, response, path, "GET");
@@ -160,6 +166,22 @@ AdminHandlerFactory::AdminHandlerFactory(AdminEndpoints endpoints)
 Poco::Net::HTTPRequestHandler* AdminHandlerFactory::createRequestHandler(
     const Poco::Net::HTTPServerRequest& request) {
   return new AdminHandler(endpoints_);
+}
+
+bool BearerTokenMatches(std::string_view header, std::string_view token) {
+  constexpr std::string_view kScheme = "Bearer ";
+  std::string_view given;
+  if (header.size() > kScheme.size() && header.substr(0, kScheme.size()) == kScheme)
+    given = header.substr(kScheme.size());
+  auto digest = [](std::string_view text) {
+    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    sha.update(text.data(), static_cast<unsigned>(text.size()));
+    return sha.digest();
+  };
+  const Poco::DigestEngine::Digest a = digest(given), b = digest(token);
+  unsigned char diff = given.empty() ? 1 : 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= a[i] ^ b[i];
+  return diff == 0;
 }
 
 }  // namespace sinkhost

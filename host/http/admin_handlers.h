@@ -9,7 +9,9 @@
 //   GET  /metrics      Prometheus text format 0.0.4
 //
 // Shapes: docs/configuration.md. A flush holds its server thread until it
-// completes or times out.
+// completes or times out. With a token set, every endpoint but /healthz
+// answers 401 unless the request carries "Authorization: Bearer <token>";
+// the comparison takes the same time whatever the guess.
 //
 // Thread safety: the factory is shared by all admin threads; AdminEndpoints
 // is read-only and must outlive the listener.
@@ -32,7 +34,13 @@ struct AdminEndpoints {
   std::function<HostSnapshot()> snapshot;
   int64_t default_flush_timeout_ms = 30000;
   RequestCounters* counters = nullptr;
+  std::string token;  // empty: no authentication (loopback only)
 };
+
+// Whether the Authorization header value `header` is "Bearer <token>",
+// compared in constant time (digests of both, so not even the length of
+// the token leaks).
+bool BearerTokenMatches(std::string_view header, std::string_view token);
 
 class AdminHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:

@@ -18,6 +18,7 @@
 
 #include "host/app/check_config.h"
 #include "host/app/host.h"
+#include "host/http/admin_handlers.h"
 #include "host/app/logging.h"
 #include "host/config/host_config.h"
 #include "tests/support/test_env.h"
@@ -457,6 +458,36 @@ class HostHttpTest : public QObject {
     r = Get(admin_, "/api/event");  // ingest endpoints are not on the admin listener
     QCOMPARE(r.status, 404);
     QVERIFY(r.json()->getObject("error")->has("message"));
+  }
+
+  void adminTokenIsRequiredWhenSet() {
+    host_->Stop();
+    host_.reset();
+    const std::string token = "s3cret-token-0123456789";
+    Status st = MakeHost(Replace(kConfig, "admin: {listen: \"127.0.0.1:0\"}",
+                                 "admin: {listen: \"127.0.0.1:0\", token: " + token + "}"),
+                         &host_);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    host_->Start();
+    admin_ = host_->admin_port();
+    Reply r = Get(admin_, "/api/stats");
+    QCOMPARE(r.status, 401);
+    QVERIFY(r.header("www-authenticate").rfind("Bearer", 0) == 0);
+    QVERIFY(r.json()->getObject("error")->getValue<std::string>("message").find(
+                "Authorization: Bearer") != std::string::npos);
+    for (const std::string& bad : {std::string("Bearer wrong"), "Bearer " + token + "x",
+                                   "Bearer " + token.substr(0, 5), "Basic " + token,
+                                   std::string("Bearer "), token})
+      QCOMPARE(Call(admin_, {"GET", "/api/stats", "", "", {{"Authorization", bad}}, false}).status,
+               401);
+    QCOMPARE(Call(admin_, {"POST", "/api/flush", "", "", {}, false}).status, 401);
+    QCOMPARE(Get(admin_, "/metrics").status, 401);
+    QCOMPARE(Get(admin_, "/healthz").status, 200);  // health checks need no secret
+    const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + token}};
+    QCOMPARE(Call(admin_, {"GET", "/api/stats", "", "", auth, false}).status, 200);
+    QCOMPARE(Call(admin_, {"POST", "/api/flush", "", "", auth, false}).status, 200);
+    QVERIFY(BearerTokenMatches("Bearer " + token, token));
+    QVERIFY(!BearerTokenMatches("Bearer ", ""));
   }
 
   void concurrentClientsAllCounted() {
