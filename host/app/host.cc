@@ -76,6 +76,12 @@ void Host::Start() {
   ie.streams = streams_.get();
   ie.max_body = config_.ingest.max_body;
   ie.counters = ingest_counters_.get();
+  if (config_.ingest.rate_limit_per_second > 0) {
+    rate_limiter_ = std::make_unique<RateLimiter>(config_.ingest.rate_limit_per_second,
+                                                  config_.ingest.rate_limit_burst);
+    ie.rate_limiter = rate_limiter_.get();
+    ie.trust_forwarded_for = config_.ingest.trust_forwarded_for;
+  }
   ingest_->Start(new IngestHandlerFactory(ie));
   if (admin_ != nullptr) {
     AdminEndpoints ae;

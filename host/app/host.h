@@ -23,6 +23,7 @@
 #include "host/app/stream_set.h"
 #include "host/config/host_config.h"
 #include "host/http/http_listener.h"
+#include "host/http/rate_limiter.h"
 #include "host/http/request_counters.h"
 #include "host/stats/host_snapshot.h"
 #include "sinkhost/status.hpp"
@@ -52,6 +53,7 @@ class Host {
   std::vector<std::string> plugin_dirs_;
   std::unique_ptr<StreamSet> streams_;
   std::unique_ptr<RequestCounters> ingest_counters_;
+  std::unique_ptr<RateLimiter> rate_limiter_;  // null without ingest.rate_limit
   std::unique_ptr<RequestCounters> admin_counters_;
   std::unique_ptr<HttpListener> ingest_;
   std::unique_ptr<HttpListener> admin_;  // null when disabled

@@ -34,6 +34,7 @@ class ConfigParser {
  private:
   Status ParseIngest(const YAML::Node& n, const Path& path);
   Status ParseAdmin(const YAML::Node& n, const Path& path);
+  Status ParseRateLimit(const YAML::Node& n, const Path& path);
   Status ParseListen(const YAML::Node& n, const Path& path, ListenAddress* out);
   Status ParseStream(const std::string& name, const YAML::Node& n, const Path& path,
                      StreamConfig* out);
@@ -126,7 +127,7 @@ Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
   SINKHOST_RETURN_NOT_OK(r_.CheckMap(n, path,
                                      KNOWN("listen", "max_body", "max_threads", "max_queued",
                                            "keep_alive_timeout", "request_timeout",
-                                           "plausible_stream")));
+                                           "plausible_stream", "rate_limit")));
   IngestConfig& c = out_->ingest;
   int64_t v = 0;
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "listen", path, [&](const auto& x, const auto& p) {
@@ -152,9 +153,36 @@ Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "request_timeout", path, [&](const auto& x, const auto& p) {
     return r_.Duration(x, p, /*allow_zero=*/false, &c.request_timeout_ms);
   }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "rate_limit", path, [&](const auto& x, const auto& p) {
+    return ParseRateLimit(x, p);
+  }));
   // Checked against the streams in ResolvePlausibleStream.
   return IfPresent(n, "plausible_stream", path, [&](const auto& x, const auto& p) {
     return r_.NonEmptyString(x, p, &c.plausible_stream);
+  });
+}
+
+Status ConfigParser::ParseRateLimit(const YAML::Node& n, const Path& path) {
+  SINKHOST_RETURN_NOT_OK(
+      r_.CheckMap(n, path, KNOWN("requests_per_second", "burst", "trust_forwarded_for")));
+  IngestConfig& c = out_->ingest;
+  int64_t v = 0;
+  SINKHOST_RETURN_NOT_OK(
+      IfPresent(n, "requests_per_second", path, [&](const auto& x, const auto& p) {
+        SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 1, 10000000, &v));
+        c.rate_limit_per_second = static_cast<double>(v);
+        return Status::OK();
+      }));
+  if (c.rate_limit_per_second == 0)
+    return r_.Fail(n, YamlReader::Child(path, "requests_per_second"), "is required");
+  c.rate_limit_burst = c.rate_limit_per_second;
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "burst", path, [&](const auto& x, const auto& p) {
+    SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 1, 100000000, &v));
+    c.rate_limit_burst = static_cast<double>(v);
+    return Status::OK();
+  }));
+  return IfPresent(n, "trust_forwarded_for", path, [&](const auto& x, const auto& p) {
+    return r_.Bool(x, p, &c.trust_forwarded_for);
   });
 }
 

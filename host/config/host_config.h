@@ -39,6 +39,10 @@ struct IngestConfig {
   int max_queued = 256;             // accepted connections waiting for a thread
   int64_t keep_alive_timeout_ms = 15000;
   int64_t request_timeout_ms = 60000;  // socket send/receive timeout
+  // Per-client limit on ingest requests (429 beyond it); 0 = no limit.
+  double rate_limit_per_second = 0;
+  double rate_limit_burst = 0;          // 0: one second's worth
+  bool trust_forwarded_for = false;     // client = first X-Forwarded-For address
   // Stream that POST /api/event feeds; resolved by the parser (see
   // docs/configuration.md). Empty when no stream has the plausible schema.
   std::string plausible_stream;

@@ -490,6 +490,49 @@ class HostHttpTest : public QObject {
     QVERIFY(!BearerTokenMatches("Bearer ", ""));
   }
 
+  // Poco's request parser bounds headers (names 256 bytes, values 8 KiB,
+  // 100 fields): beyond that the request is refused before any handler.
+  void oversizedHeadersAre400() {
+    Reply r = Call(ingest_, {"POST", "/api/event", kTrackerEvent, "text/plain",
+                             {{"X-Big", std::string(9000, 'a')}}, false});
+    QCOMPARE(r.status, 400);
+    std::vector<std::pair<std::string, std::string>> many;
+    for (int i = 0; i < 120; ++i) many.push_back({"X-H" + std::to_string(i), "v"});
+    QCOMPARE(Call(ingest_, {"POST", "/api/event", kTrackerEvent, "text/plain", many, false}).status,
+             400);
+    QCOMPARE(Call(ingest_, {"POST", "/api/event", kTrackerEvent, "text/plain", {}, false}).status,
+             202);
+  }
+
+  void clientsOverTheirRateLimitGet429() {
+    host_->Stop();
+    host_.reset();
+    Status st = MakeHost(
+        Replace(kConfig, "max_threads: 16}",
+                "max_threads: 16, rate_limit: {requests_per_second: 5, burst: 3, "
+                "trust_forwarded_for: true}}"),
+        &host_);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    host_->Start();
+    ingest_ = host_->ingest_port();
+    auto post = [&](const std::string& client) {
+      return Call(ingest_, {"POST", "/api/event", kTrackerEvent, "text/plain",
+                            {{"X-Forwarded-For", client + ", 192.0.2.1"}}, false});
+    };
+    for (int i = 0; i < 3; ++i) QCOMPARE(post("10.0.0.1").status, 202);
+    Reply r = post("10.0.0.1");
+    QCOMPARE(r.status, 429);
+    QCOMPARE(r.header("retry-after"), std::string("1"));
+    QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+    QVERIFY(r.json()->getObject("error")->getValue<std::string>("message").find(
+                "client 10.0.0.1 is over its rate limit") != std::string::npos);
+    QCOMPARE(post("10.0.0.2").status, 202);  // another client is not affected
+    QTest::qWait(250);                       // 5 per second: one more after 200 ms
+    QCOMPARE(post("10.0.0.1").status, 202);
+    // Preflights are not counted: the tracker's OPTIONS never cost an event.
+    QCOMPARE(Call(ingest_, {"OPTIONS", "/api/event", "", "", {}, false}).status, 204);
+  }
+
   void concurrentClientsAllCounted() {
     constexpr int kThreads = 8, kEach = 100;
     std::atomic<int> accepted{0};

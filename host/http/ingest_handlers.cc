@@ -4,7 +4,9 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -101,6 +103,7 @@ class IngestHandler : public GuardedHandler {
     response.set(kAllowOrigin, kAny);
     const std::string_view path = RequestPath(request.getURI());
     const std::string& method = request.getMethod();
+    if (method == HTTPRequest::HTTP_POST && !WithinRateLimit(request, response)) return;
     if (path == kEventPath) {
       if (method == HTTPRequest::HTTP_POST) return PostEvent(request, response);
       if (method == HTTPRequest::HTTP_OPTIONS) return Preflight(request, response);
@@ -216,6 +219,25 @@ class IngestHandler : public GuardedHandler {
     error.http_status = 400;
     error.errors.emplace_back("request", message);
     SendJson(response, 400, shape == Shape::kPlausible ? error.PlausibleJson() : error.BulkJson());
+  }
+
+  // Answers 429 and returns false when the client has no request left.
+  bool WithinRateLimit(HTTPServerRequest& request, HTTPServerResponse& response) {
+    if (e_.rate_limiter == nullptr) return true;
+    std::string client;
+    if (e_.trust_forwarded_for) {
+      const std::string& forwarded = request.get("X-Forwarded-For", kEmpty);
+      client = forwarded.substr(0, forwarded.find(','));
+      Poco::trimInPlace(client);
+    }
+    if (client.empty()) client = request.clientAddress().host().toString();
+    int64_t retry_after_ms = 0;
+    if (e_.rate_limiter->Allow(client, RateLimiter::Clock::now(), &retry_after_ms)) return true;
+    SkipBody(request, response, e_.max_body);
+    response.set("Retry-After", std::to_string(std::max<int64_t>(1, (retry_after_ms + 999) / 1000)));
+    SendError(response, 429, "client " + client + " is over its rate limit; retry in " +
+                                 std::to_string(retry_after_ms) + " ms");
+    return false;
   }
 
   void SendBusy(HTTPServerResponse& response, const Stream& stream, const Status& st) {

@@ -7,7 +7,8 @@
 // Every answer carries Access-Control-Allow-Origin: *, so the official
 // Plausible tracker works from any site. Bad input is answered 4xx with a
 // JSON body naming the problem and never reaches a stream; a full buffer is
-// 503 with Retry-After. Status codes and bodies: docs/configuration.md.
+// 503 with Retry-After; a client over its rate limit (when one is set) is
+// 429 with Retry-After. Status codes and bodies: docs/configuration.md.
 //
 // Hot path (/api/event): the body buffer, the parser and the scratch
 // RowBatch are per thread and reused, the target stream is resolved once at
@@ -23,6 +24,7 @@
 #include <cstdint>
 
 #include "host/app/stream_set.h"
+#include "host/http/rate_limiter.h"
 #include "host/http/request_counters.h"
 
 namespace sinkhost {
@@ -31,6 +33,9 @@ struct IngestEndpoints {
   const StreamSet* streams = nullptr;
   uint64_t max_body = 10u << 20;
   RequestCounters* counters = nullptr;
+  // Per-client limit on POSTs (429 with Retry-After); null: none.
+  RateLimiter* rate_limiter = nullptr;
+  bool trust_forwarded_for = false;  // client = first X-Forwarded-For address
 };
 
 class IngestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
