@@ -4,6 +4,8 @@
 #include <QChartView>
 #include <QFont>
 #include <QGraphicsLayout>
+#include <QLineSeries>
+#include <QPen>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
@@ -19,6 +21,16 @@ QColor StateColor(const QString& state) {
 
 void SetStyleSheetIfChanged(QWidget* widget, const QString& sheet) {
   if (widget->styleSheet() != sheet) widget->setStyleSheet(sheet);
+}
+
+QLineSeries* NewLineSeries(const QString& name, const QColor& color, qreal width,
+                           Qt::PenStyle style) {
+  auto* s = new QLineSeries();
+  s->setName(name);
+  QPen pen(color, width);
+  pen.setStyle(style);
+  s->setPen(pen);
+  return s;
 }
 
 void StyleChartView(QChartView* view) {

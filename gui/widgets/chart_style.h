@@ -10,6 +10,7 @@
 #include <QString>
 
 class QChartView;
+class QLineSeries;
 class QValueAxis;
 class QWidget;
 
@@ -36,6 +37,15 @@ QColor StateColor(const QString& state);
 // Panels restyle labels on every poll; an unchanged sheet is not set again,
 // because setting one re-polishes the widget.
 void SetStyleSheetIfChanged(QWidget* widget, const QString& sheet);
+
+// Time charts never show less than this much history: fewer seconds would
+// stretch a few samples across the whole width.
+inline constexpr double kMinChartSpanSeconds = 60;
+
+// A new line series with the given legend name and pen; the chart it is
+// added to takes ownership.
+QLineSeries* NewLineSeries(const QString& name, const QColor& color, qreal width,
+                           Qt::PenStyle style);
 
 // Gives a chart view and its chart the shared look.
 void StyleChartView(QChartView* view);

@@ -11,27 +11,11 @@
 
 namespace sinkhost::dashboard {
 
-namespace {
-
-// Less than a minute of history would stretch a few samples across the view.
-constexpr double kMinSpanSeconds = 60;
-
-QLineSeries* NewSeries(const QString& name, const QColor& color, qreal width, Qt::PenStyle style) {
-  auto* s = new QLineSeries();
-  s->setName(name);
-  QPen pen(color, width);
-  pen.setStyle(style);
-  s->setPen(pen);
-  return s;
-}
-
-}  // namespace
-
 DepthChart::DepthChart(QWidget* parent)
     : QChartView(new QChart(), parent),
-      events_(NewSeries("events", colors::kEvents, 2.2, Qt::SolidLine)),
-      bytes_(NewSeries("bytes", colors::kBytes, 1.6, Qt::SolidLine)),
-      rate_(NewSeries("ingest rate", colors::kRate, 1.4, Qt::DashLine)),
+      events_(NewLineSeries("events", colors::kEvents, 2.2, Qt::SolidLine)),
+      bytes_(NewLineSeries("bytes", colors::kBytes, 1.6, Qt::SolidLine)),
+      rate_(NewLineSeries("ingest rate", colors::kRate, 1.4, Qt::DashLine)),
       x_(new QValueAxis()),
       share_(new QValueAxis()),
       rate_axis_(new QValueAxis()) {
@@ -53,7 +37,7 @@ DepthChart::DepthChart(QWidget* parent)
   rate_->attachAxis(x_);
   rate_->attachAxis(rate_axis_);
   StyleChartView(this);
-  SetTimeRange(x_, kMinSpanSeconds);
+  SetTimeRange(x_, kMinChartSpanSeconds);
   SetNiceRange(rate_axis_, 0, 10, "/s");
 }
 
@@ -76,7 +60,7 @@ void DepthChart::Update(const StreamHistory& history, const StreamSnapshot& late
   rate_->replace(rate);
   events_->setName("events (cap " + FormatCount(latest.max_events) + ")");
   bytes_->setName("bytes (cap " + FormatBytes(latest.max_bytes) + ")");
-  const double span = std::clamp(now - oldest, kMinSpanSeconds, history.window_seconds());
+  const double span = std::clamp(now - oldest, kMinChartSpanSeconds, history.window_seconds());
   SetTimeRange(x_, span);
   SetNiceRange(rate_axis_, max_rate * 1.1, 10, "/s");
 }

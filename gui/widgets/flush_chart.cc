@@ -14,28 +14,13 @@
 
 namespace sinkhost::dashboard {
 
-namespace {
-
-constexpr double kMinSpanSeconds = 60;
-
-QLineSeries* Line(const QString& name, const QColor& color, qreal width, Qt::PenStyle style) {
-  auto* s = new QLineSeries();
-  s->setName(name);
-  QPen pen(color, width);
-  pen.setStyle(style);
-  s->setPen(pen);
-  return s;
-}
-
-}  // namespace
-
 FlushChart::FlushChart(QWidget* parent)
     : QChartView(new QChart(), parent),
-      durations_(Line("duration", colors::kDuration, 1.4, Qt::SolidLine)),
+      durations_(NewLineSeries("duration", colors::kDuration, 1.4, Qt::SolidLine)),
       failed_(new QScatterSeries()),
-      p50_(Line("p50", colors::kP50, 1.2, Qt::DashLine)),
-      p95_(Line("p95", colors::kP95, 1.2, Qt::DashLine)),
-      max_(Line("max", colors::kMax, 1.0, Qt::DotLine)),
+      p50_(NewLineSeries("p50", colors::kP50, 1.2, Qt::DashLine)),
+      p95_(NewLineSeries("p95", colors::kP95, 1.2, Qt::DashLine)),
+      max_(NewLineSeries("max", colors::kMax, 1.0, Qt::DotLine)),
       x_(new QValueAxis()),
       y_(new QValueAxis()) {
   durations_->setObjectName("durations");
@@ -57,7 +42,7 @@ FlushChart::FlushChart(QWidget* parent)
     s->attachAxis(x_);
     s->attachAxis(y_);
   }
-  SetTimeRange(x_, kMinSpanSeconds);
+  SetTimeRange(x_, kMinChartSpanSeconds);
   SetNiceRange(y_, 0, 0.1, " ms");
   StyleChartView(this);
 }
@@ -74,7 +59,7 @@ void FlushChart::Update(const FlushHistory& history, qint64 host_now_us) {
   durations_->replace(points);
   failed_->replace(failed_points);
   const FlushSummary sum = history.Summarize();
-  const double span = std::max(kMinSpanSeconds, -oldest);
+  const double span = std::max(kMinChartSpanSeconds, -oldest);
   SetTimeRange(x_, span);
   SetNiceRange(y_, sum.max_ms * 1.1, 0.1, " ms");
   const bool any = sum.count > 0;
