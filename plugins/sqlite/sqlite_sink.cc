@@ -142,6 +142,8 @@ Status SqliteSink::Open(const StreamInfo& stream) {
   if (stream.columns.empty())
     return Status::InvalidArgument("sqlite: stream '" + stream.name + "' has no columns");
   columns_ = stream.columns;
+  stream_name_ = stream.name;
+  table_lost_ = false;
 
   Status st = OpenDatabase();
   if (st.ok()) st = EnsureTable(stream);
@@ -209,21 +211,37 @@ Status SqliteSink::OpenDatabase() {
   return Status::OK();
 }
 
-Status SqliteSink::EnsureTable(const StreamInfo& stream) {
+Status SqliteSink::ReadTableColumns(std::vector<std::string>* existing) {
   // The table name is bound, not spliced: pragma_table_info takes it as an
   // argument. No rows means no such table.
+  existing->clear();
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, nullptr);
   if (rc != SQLITE_OK) return Error(rc, "cannot read the table's columns", false);
   sqlite3_bind_text(stmt, 1, table_.data(), static_cast<int>(table_.size()), SQLITE_STATIC);
-  std::vector<std::string> existing;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     const unsigned char* name = sqlite3_column_text(stmt, 0);
-    existing.emplace_back(name ? reinterpret_cast<const char*>(name) : "");
+    existing->emplace_back(name ? reinterpret_cast<const char*>(name) : "");
   }
   Status st = rc == SQLITE_DONE ? Status::OK() : Error(rc, "cannot read the table's columns", false);
   sqlite3_finalize(stmt);
-  SINKHOST_RETURN_NOT_OK(st);
+  return st;
+}
+
+bool SqliteSink::TableLost() {
+  std::vector<std::string> existing;
+  if (!ReadTableColumns(&existing).ok()) return false;
+  for (const ColumnSpec& c : columns_) {
+    bool found = false;
+    for (const std::string& e : existing) found = found || SameIdentifier(e, c.name);
+    if (!found) return true;
+  }
+  return false;
+}
+
+Status SqliteSink::EnsureTable(const StreamInfo& stream) {
+  std::vector<std::string> existing;
+  SINKHOST_RETURN_NOT_OK(ReadTableColumns(&existing));
 
   if (existing.empty()) {
     if (!create_table_)
@@ -236,7 +254,7 @@ Status SqliteSink::EnsureTable(const StreamInfo& stream) {
       if (!c.nullable) sql += " NOT NULL";
     }
     sql += ")";
-    rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return Error(rc, "cannot create the table", false);
     return Status::OK();
   }
@@ -330,6 +348,15 @@ Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
   }
   const int64_t rows = batch.num_rows();
   if (rows == 0) return Status::OK();
+  if (table_lost_) {
+    // Dropped (or altered) while we ran: create it again if we may, or
+    // wait for someone to; the batch waits either way.
+    Status st = EnsureTable(StreamInfo{stream_name_, columns_});
+    if (!st.ok())
+      return Status::Retryable("sqlite: waiting for table '" + table_ + "' in '" + path_ +
+                               "': " + st.message());
+    table_lost_ = false;
+  }
 
   int rc = sqlite3_step(begin_);
   if (rc != SQLITE_DONE) {
@@ -349,6 +376,13 @@ Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
     rc = sqlite3_step(insert_);
     if (rc != SQLITE_DONE) {
       st = Error(rc, "insert of row " + std::to_string(r) + " of the batch failed", true);
+      if ((rc & 0xFF) == SQLITE_ERROR && TableLost()) {
+        // A missing table is an outage to wait out, never a reason to
+        // refuse (and so quarantine) every row.
+        table_lost_ = true;
+        st = Status::Retryable(st.message() + "; the table is gone, " +
+                               (create_table_ ? "re-creating it" : "waiting for it"));
+      }
       break;
     }
     sqlite3_reset(insert_);

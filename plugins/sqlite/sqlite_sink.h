@@ -47,6 +47,9 @@ class SqliteSink : public Sink {
   void Rollback();
   // Status for a failed call that returned `rc`, with sqlite's message.
   Status Error(int rc, const std::string& what, bool during_write) const;
+  Status ReadTableColumns(std::vector<std::string>* existing);
+  // Whether the table lacks one of the stream's columns (or is gone).
+  bool TableLost();
 
   // Constant after Init.
   std::string path_;
@@ -58,6 +61,8 @@ class SqliteSink : public Sink {
   // Set by Open, cleared by Close.
   std::string table_;                // table actually written
   std::vector<ColumnSpec> columns_;  // stream columns, in insert order
+  std::string stream_name_;
+  bool table_lost_ = false;          // EnsureTable again before the next write
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* begin_ = nullptr;

@@ -496,6 +496,41 @@ class SqliteSinkTest : public QObject {
     QCOMPARE(other.One("SELECT count(*) FROM events"), std::string("1"));
   }
 
+  // A table dropped while the host runs is an outage to wait out (the
+  // host retries), never a permanent refusal that would quarantine rows.
+  void droppedTableIsRetryableAndRecreated() {
+    auto sink = OpenSink();
+    CHECK_OK(Write(sink.get(), MakeBatch(schema_, {Simple(1)})));
+    Db(DbPath()).Exec("DROP TABLE events");
+    Status st = Write(sink.get(), MakeBatch(schema_, {Simple(2)}));
+    QVERIFY2(st.IsRetryable(), st.ToString().c_str());
+    QVERIFY2(st.message().find("the table is gone, re-creating it") != std::string::npos,
+             st.message().c_str());
+    CHECK_OK(Write(sink.get(), MakeBatch(schema_, {Simple(2)})));
+    QCOMPARE(Db(DbPath()).Query("SELECT i FROM events"),
+             (std::vector<std::vector<std::string>>{{"2"}}));
+  }
+
+  void droppedTableWithoutCreateWaitsForIt() {
+    {
+      Db db(DbPath());
+      db.Exec("CREATE TABLE events (s TEXT, s_n TEXT, i INTEGER, i_n INTEGER, f REAL, "
+              "f_n REAL, b INTEGER, b_n INTEGER, ts TEXT, ts_n TEXT)");
+    }
+    auto sink = OpenSink({{"create_table", "false"}});
+    Db(DbPath()).Exec("DROP TABLE events");
+    Status st = Write(sink.get(), MakeBatch(schema_, {Simple(1)}));
+    QVERIFY2(st.IsRetryable(), st.ToString().c_str());
+    st = Write(sink.get(), MakeBatch(schema_, {Simple(1)}));
+    QVERIFY2(st.IsRetryable(), st.ToString().c_str());
+    QVERIFY2(st.message().find("waiting for table 'events'") != std::string::npos,
+             st.message().c_str());
+    Db(DbPath()).Exec("CREATE TABLE events (s TEXT, s_n TEXT, i INTEGER, i_n INTEGER, f REAL, "
+                      "f_n REAL, b INTEGER, b_n INTEGER, ts TEXT, ts_n TEXT)");
+    CHECK_OK(Write(sink.get(), MakeBatch(schema_, {Simple(1)})));
+    QCOMPARE(Db(DbPath()).One("SELECT count(*) FROM events"), std::string("1"));
+  }
+
   void constraintFailureIsPermanentAndRolledBack() {
     {
       Db db(DbPath());
