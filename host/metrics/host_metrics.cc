@@ -100,6 +100,12 @@ std::string RenderPrometheusMetrics(const HostSnapshot& s) {
   PerSink(&t, s, "sinkhost_sink_batches_failed_total", "counter",
           "Batches that failed permanently (or were abandoned at shutdown).",
           [](const SinkStats& k) { return double(k.failed_batches); });
+  PerSink(&t, s, "sinkhost_sink_rows_quarantined_total", "counter",
+          "Rows the sink refused permanently, put in its quarantine file.",
+          [](const SinkStats& k) { return double(k.quarantined_rows); });
+  PerSink(&t, s, "sinkhost_sink_quarantine_rows", "gauge",
+          "Rows in the sink's quarantine file now, waiting for a replay.",
+          [](const SinkStats& k) { return double(k.quarantine_rows); });
   PerSink(&t, s, "sinkhost_sink_retries_total", "counter",
           "Retried open or write calls after retryable errors.",
           [](const SinkStats& k) { return double(k.retries); });

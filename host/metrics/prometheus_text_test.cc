@@ -71,6 +71,8 @@ HostSnapshot SampleSnapshot() {
   k.delivered_batches = 5;
   k.failed_rows = 7;
   k.retries = 9;
+  k.quarantined_rows = 11;
+  k.quarantine_rows = 2;
   k.queued_batches = 1;
   k.has_last_flush = true;
   k.last_flush.rows = 20;
@@ -156,6 +158,8 @@ class PrometheusTextTest : public QObject {
     QCOMPARE(Value(m, "sinkhost_sink_batches_delivered_total{stream=\"events\",sink=\"main\"}"), 5.0);
     QCOMPARE(Value(m, "sinkhost_sink_rows_failed_total{stream=\"events\",sink=\"main\"}"), 7.0);
     QCOMPARE(Value(m, "sinkhost_sink_retries_total{stream=\"events\",sink=\"main\"}"), 9.0);
+    QCOMPARE(Value(m, "sinkhost_sink_rows_quarantined_total{stream=\"events\",sink=\"main\"}"), 11.0);
+    QCOMPARE(Value(m, "sinkhost_sink_quarantine_rows{stream=\"events\",sink=\"main\"}"), 2.0);
     QCOMPARE(Value(m, "sinkhost_sink_queued_batches{stream=\"events\",sink=\"main\"}"), 1.0);
     QCOMPARE(Value(m, "sinkhost_sink_state{stream=\"events\",sink=\"main\",state=\"ok\"}"), 0.0);
     QCOMPARE(Value(m, "sinkhost_sink_state{stream=\"events\",sink=\"main\",state=\"retrying\"}"), 1.0);

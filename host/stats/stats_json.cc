@@ -43,6 +43,8 @@ Object::Ptr SinkToJson(const SinkStats& k) {
   o->set("delivered_batches", k.delivered_batches);
   o->set("failed_rows", k.failed_rows);
   o->set("failed_batches", k.failed_batches);
+  o->set("quarantined_rows", k.quarantined_rows);
+  o->set("quarantine_rows", k.quarantine_rows);
   o->set("retries", k.retries);
   o->set("completed_batch", k.completed_seq);
   if (k.has_last_flush) {

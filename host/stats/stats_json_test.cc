@@ -41,6 +41,8 @@ HostSnapshot Snapshot() {
   k.failed_rows = 5;
   k.failed_batches = 1;
   k.retries = 6;
+  k.quarantined_rows = 9;
+  k.quarantine_rows = 4;
   k.has_last_flush = true;
   k.last_flush.batch_seq = 11;
   k.last_flush.rows = 5;
@@ -105,6 +107,8 @@ class StatsJsonTest : public QObject {
     QCOMPARE(k->getValue<int64_t>("failed_rows"), int64_t(5));
     QCOMPARE(k->getValue<int64_t>("failed_batches"), int64_t(1));
     QCOMPARE(k->getValue<int64_t>("retries"), int64_t(6));
+    QCOMPARE(k->getValue<int64_t>("quarantined_rows"), int64_t(9));
+    QCOMPARE(k->getValue<int64_t>("quarantine_rows"), int64_t(4));
     Object::Ptr lf = k->getObject("last_flush");
     QVERIFY(lf);
     QCOMPARE(lf->getValue<std::string>("at"), std::string("2023-11-14T22:13:21.000001Z"));
