@@ -3,9 +3,12 @@
 //   sinkhost --config FILE [--log-level LEVEL]    run until SIGTERM/SIGINT
 //   sinkhost --check-config --config FILE         validate, load plugins, exit
 //   sinkhost --version
+//   sinkhost wal inspect DIR                       report a write-ahead log
+//   sinkhost wal verify DIR                        the same; exit 1 on damage
 //
 // Exit codes: 0 success (including a clean stop on a signal), 1 startup
-// failure (plugin, sink, socket), 2 command line or config error.
+// failure (plugin, sink, socket) or, for `wal verify`, damage found, 2
+// command line or config error.
 #include <CLI/CLI.hpp>
 #include <Poco/Logger.h>
 #include <pthread.h>
@@ -21,6 +24,7 @@
 #include "host/app/host.h"
 #include "host/app/logging.h"
 #include "host/app/version.h"
+#include "host/app/wal_tool.h"
 #include "host/config/host_config.h"
 #include "sinkhost/sink_abi.h"
 
@@ -69,11 +73,35 @@ int main(int argc, char** argv) {
                "Validate the config, load every plugin and create every sink (without opening "
                "it), print a summary and exit");
   app.set_version_flag("--version", version);
+  CLI::App* wal = app.add_subcommand("wal", "Examine a write-ahead log without changing it");
+  wal->require_subcommand(1);
+  std::string wal_dir;
+  const char* dir_help = "A stream's log (<data_dir>/wal/<stream>), or a directory of logs";
+  CLI::App* inspect = wal->add_subcommand(
+      "inspect", "Print segments, record counts, first/last seq, sink positions and damage");
+  inspect->add_option("DIR", wal_dir, dir_help)->required();
+  CLI::App* verify = wal->add_subcommand(
+      "verify", "Like inspect, then exit 1 when any log is damaged");
+  verify->add_option("DIR", wal_dir, dir_help)->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
+  }
+  if (wal->parsed()) {
+    std::string out, err;
+    const int code = sinkhost::RunWalTool(
+        verify->parsed() ? sinkhost::WalToolCommand::kVerify : sinkhost::WalToolCommand::kInspect,
+        wal_dir, &out, &err);
+    std::fputs(out.c_str(), stdout);
+    std::fflush(stdout);
+    for (size_t at = 0, end; at < err.size(); at = end + 1) {
+      end = err.find('\n', at);
+      if (end == std::string::npos) end = err.size();
+      Fail(code, err.substr(at, end - at));
+    }
+    return code;
   }
   if (config_path.empty()) return Fail(kExitUsage, "--config FILE is required (see --help)");
 

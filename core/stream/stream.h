@@ -1,27 +1,48 @@
-// Stream: one named flow of events — its schema, its write buffer and the
-// sinks every sealed batch goes to. This is the object the HTTP layer and
-// the admin API talk to.
+// Stream: one named flow of events — its schema, its write-ahead log, its
+// write buffer and the sinks every sealed batch goes to. This is the object
+// the HTTP layer and the admin API talk to.
 //
-//   ingest thread --Accept--> [accepted] --> WriteBuffer --seal--> SinkRunner x N
+//   ingest thread --Accept--> WriteAheadLog --> WriteBuffer --seal--> SinkRunner x N
+//                                  ^                                       |
+//                                  +------- Confirm(sink, seq) <-- done ---+
 //
-// Accept() is the seam between "accepted" and "buffered": everything that
-// must hold before an event may be acknowledged (the write-ahead log, later)
-// happens inside it, before it returns OK.
+// Accept() is the acknowledgement point: it appends the rows to the log
+// (as a RowBatchCodec record) and to the buffer, in the same order, and
+// returns OK only once the record is as durable as the log's fsync policy
+// promises. Each sink is a consumer of the log: when it finishes a batch,
+// the stream confirms the last record whose rows all lie in the batches that
+// sink has finished, so a segment is deleted once every sink is past it.
+//
+// At Start, the records after the lowest sink position are replayed into the
+// buffer on a background thread, in order; a sink that had already
+// confirmed some of them does not get those again (batches are cut at each
+// sink's position so that none mixes records it has and records it lacks).
+// Meanwhile Accept keeps acknowledging: its records go to the log only, and
+// the replay thread buffers them after the older ones. See
+// docs/reliability.md.
+//
+// Without a log directory (StreamOptions::wal_dir empty) Accept appends to
+// the buffer only and nothing survives a crash.
 //
 // Thread safety: all public methods may be called concurrently.
 #ifndef SINKHOST_CORE_STREAM_STREAM_H_
 #define SINKHOST_CORE_STREAM_STREAM_H_
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/batch/row_batch.h"
 #include "core/buffer/write_buffer.h"
 #include "core/delivery/sink_runner.h"
 #include "core/schema/schema.h"
+#include "core/wal/write_ahead_log.h"
 #include "sinkhost/status.hpp"
 
 namespace sinkhost {
@@ -36,6 +57,29 @@ struct StreamOptions {
   RetryPolicy retry;
   // Bulk endpoint: refuse (false) or skip (true) fields not in the schema.
   bool ignore_unknown_fields = false;
+  // The stream's write-ahead log directory (the host uses
+  // <data_dir>/wal/<stream>); empty: no log.
+  std::string wal_dir;
+  WalOptions wal;
+};
+
+// The write-ahead log as seen from its stream.
+struct StreamWalStats {
+  bool enabled = false;  // false: the stream has no log; the rest is empty
+  // The log's own figures: segments, bytes against the cap, first, last and
+  // durable seq, fsyncs, appends refused when full, each sink's confirmed
+  // position (consumers), damage found at open and during replay, and the
+  // error that turned it read-only.
+  WalStats log;
+  // Startup replay of the records some sink had not confirmed.
+  bool replaying = false;
+  uint64_t replay_from_seq = 0;  // first record to replay (0: nothing to replay)
+  uint64_t replay_to_seq = 0;    // last record in the log when the stream opened it
+  uint64_t replayed_records = 0;  // buffered again, including those accepted during replay
+  uint64_t replayed_rows = 0;
+  // Records whose payload did not decode (logged, not delivered).
+  uint64_t unreadable_records = 0;
+  uint64_t confirm_errors = 0;  // sink positions that could not be written
 };
 
 struct StreamStats {
@@ -44,6 +88,7 @@ struct StreamStats {
   BufferOptions buffer_options;
   BufferStats buffer;
   std::vector<SinkStats> sinks;
+  StreamWalStats wal;
 };
 
 // What a manual flush did, per sink.
@@ -65,6 +110,10 @@ class Stream {
  public:
   // Opens every sink (on this thread) so that configuration errors surface
   // before the host starts listening; retryable open errors are tolerated.
+  // Then opens and recovers the write-ahead log, registers each sink as a
+  // consumer (a sink new to the log starts at its end; a consumer whose
+  // sink is no longer configured is removed, with a warning) and checks
+  // that the records to replay were written under this schema.
   static Status Create(std::string name, Schema schema, StreamOptions options,
                        std::vector<StreamSinkSpec> sinks, std::unique_ptr<Stream>* out);
   ~Stream();
@@ -73,29 +122,130 @@ class Stream {
   const Schema& schema() const { return *schema_; }
   const StreamOptions& options() const { return options_; }
 
-  // Starts the sink threads and the buffer's timer.
+  // Starts the sink threads, the buffer's timer and, when the log holds
+  // unconfirmed records, the replay thread.
   void Start();
-  // Acknowledgement point: OK means the rows are accepted and will be
-  // delivered. Busy means "try again later" (HTTP 503).
+  // Acknowledgement point: OK means the rows are logged (durably, as the
+  // fsync policy defines), buffered or queued for replay, and will be
+  // delivered. Busy means "try again later" (HTTP 503): the buffer stayed
+  // full for block_timeout, or the log is at its cap or the disk is full.
+  // Nothing is logged or buffered unless OK is returned, except when the
+  // log's fsync itself fails after the write (IoError: the rows are
+  // buffered but not known durable).
   Status Accept(const RowBatch& rows);
   // Seals the buffer and waits (up to `timeout`) for every sink to finish
-  // all batches dispatched so far.
+  // all batches dispatched so far, and for their positions in the log to be
+  // confirmed. During replay it first waits for replay to catch up (not
+  // completed if it does not by the deadline).
   FlushOutcome Flush(std::chrono::milliseconds timeout);
-  // Stops ingest, seals the rest and lets sinks drain until `timeout`,
-  // then closes them. Returns rows left undelivered (0 on a clean stop).
+  // Stops ingest and replay, seals the rest and lets sinks drain until
+  // `timeout`, then closes them and the log. Returns rows left undelivered
+  // (0 on a clean stop); logged rows left undelivered are replayed at the
+  // next start.
   int64_t Shutdown(std::chrono::milliseconds timeout);
 
   StreamStats Stats() const;
 
  private:
-  Stream() = default;
-  int64_t ShutdownOnce(std::chrono::milliseconds timeout);
+  // One logged record in the buffer's row order.
+  struct LoggedRecord {
+    uint64_t seq = 0;
+    uint64_t end_row = 0;  // stream-wide row number one past its last row
+    uint64_t rows = 0;
+  };
+  // The log records behind one sealed batch.
+  struct BatchRecords {
+    uint64_t batch_seq = 0;
+    uint64_t last_seq = 0;     // last record with rows in the batch (0: none)
+    // Every record up to here has all its rows in this batch or earlier
+    // ones: what a sink that finished them may confirm.
+    uint64_t confirm_seq = 0;
+    int unfinished = 0;        // sinks given the batch that have not finished it
+  };
 
+  Stream() = default;
+  Status OpenLog();
+  int64_t ShutdownOnce(std::chrono::milliseconds timeout);
+  // Hands a sealed batch to the sinks that lack its records (all of them,
+  // outside replay). Runs with the buffer's mutex held.
+  void Dispatch(SealedBatch&& batch);
+  // A sink finished a batch: confirm its position, wake waiters for room.
+  void OnBatchDone(size_t runner, uint64_t batch_seq);
+
+  // With accept_mu_ held. Whether buffer_->Append of `rows` rows of `bytes`
+  // would return without waiting; with `need_slot`, whether the open batch
+  // could be sealed now. Only holders of accept_mu_ append, and everything
+  // else only makes room, so the answer stays true until the lock is released.
+  bool BufferHasRoomLocked(int64_t rows, uint64_t bytes, bool need_slot) const;
+  // Waits, with accept_mu_ held through `lock`, until BufferHasRoomLocked,
+  // applying when_full and block_timeout to ingest (`replay` waits for as
+  // long as it takes). Busy on timeout, drop_newest or shutdown.
+  Status WaitForRoomLocked(std::unique_lock<std::mutex>& lock, int64_t rows, uint64_t bytes,
+                           bool need_slot, bool replay);
+  // Notes record `seq` as the next rows of the buffer and appends them.
+  Status BufferLocked(const RowBatch& rows, uint64_t seq);
+  // Wakes WaitForRoomLocked after room was made without accept_mu_.
+  void NotifyRoom();
+  void Replay();
+
+  // Constant after Create.
   std::string name_;
   std::unique_ptr<Schema> schema_;  // stable address for buffer and batches
+  uint64_t fingerprint_ = 0;        // SchemaFingerprint(*schema_)
   StreamOptions options_;
   std::vector<std::unique_ptr<SinkRunner>> runners_;
   std::unique_ptr<WriteBuffer> buffer_;
+  std::unique_ptr<WriteAheadLog> wal_;  // null without wal_dir
+  // Each sink's confirmed position when the log was opened (by runner index).
+  std::vector<uint64_t> start_positions_;
+  // The distinct positions above the lowest: replay seals the open batch
+  // before the first record past each, so no batch mixes records one sink
+  // has and records it lacks.
+  std::vector<uint64_t> replay_cuts_;
+  uint64_t replay_from_ = 0;  // 0: nothing to replay
+  uint64_t replay_to_ = 0;
+
+  // Serialises log appends with buffer appends, so the log's order is the
+  // buffer's row order; taken before the buffer's mutex, never inside it.
+  std::mutex accept_mu_;
+  // Room in the buffer, closing_, or the end of replay.
+  std::condition_variable space_cv_;
+  // Guarded by accept_mu_.
+  bool closing_ = false;
+  // Written under accept_mu_ (and read there by Accept); atomic for Stats.
+  std::atomic<bool> replaying_{false};
+
+  // Counters, lock-free. The first two are ingest refusals the stream
+  // decides itself (with a log it waits for room, not the buffer); Stats
+  // adds them to BufferStats.
+  std::atomic<uint64_t> rejected_busy_{0};
+  std::atomic<uint64_t> dropped_events_{0};
+  std::atomic<uint64_t> replayed_records_{0};
+  std::atomic<uint64_t> replayed_rows_{0};
+  std::atomic<uint64_t> unreadable_records_{0};
+  std::atomic<uint64_t> confirm_errors_{0};
+
+  // Maps buffer rows to log records. Taken inside the buffer's mutex (by
+  // Dispatch) or on its own; no other lock is taken while it is held.
+  mutable std::mutex map_mu_;
+  // Guarded by map_mu_.
+  // Records whose rows are not all sealed yet, oldest first from
+  // records_head_; a vector with a moving head keeps its capacity, so
+  // Accept does not allocate once warm.
+  std::vector<LoggedRecord> records_;
+  size_t records_head_ = 0;
+  uint64_t next_row_ = 0;        // rows noted so far
+  uint64_t confirmable_seq_ = 0;  // highest record whose rows are all sealed
+  std::deque<BatchRecords> batches_;  // dispatched, not finished by every sink given it
+  std::vector<uint64_t> last_given_;  // per runner: last batch it was given (0: none)
+  std::vector<uint64_t> last_done_;   // per runner: last batch confirmed after it finished
+  std::condition_variable done_cv_;   // last_done_ moved
+
+  // Used by Dispatch only, which the buffer's mutex serialises: which
+  // runners get the batch being dispatched (sized once, so no allocation).
+  std::vector<uint8_t> dispatch_targets_;
+
+  std::thread replay_thread_;  // started by Start, joined by Shutdown
   std::once_flag shutdown_once_;
   int64_t undelivered_at_shutdown_ = 0;
 };

@@ -31,6 +31,13 @@ Status CheckConfig(const HostConfig& config, std::string* summary) {
         out += std::string(" ") + c.name + ":" + ColumnTypeName(c.type) + (c.nullable ? "?" : "");
     }
     out += "\n";
+    const WalOptions& w = s.options.wal;
+    out += "  wal: " + WalDir(config, s.name) + ", fsync " + FsyncPolicyName(w.fsync) +
+           (w.fsync == FsyncPolicy::kInterval
+                ? " every " + std::to_string(w.fsync_interval_ms) + " ms"
+                : std::string()) +
+           ", segments of " + std::to_string(w.segment_bytes) + " bytes, at most " +
+           std::to_string(w.max_total_bytes) + " bytes\n";
     for (const StreamSinkSpec& k : sinks) {
       const PluginInfo& info = k.instance->info();
       out += "  sink " + k.name + ": plugin " + info.name + " " + info.version + " (ABI " +

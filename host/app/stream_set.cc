@@ -1,6 +1,7 @@
 #include "host/app/stream_set.h"
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 namespace sinkhost {
@@ -10,6 +11,10 @@ namespace {
 std::atomic<uint64_t> g_next_uid{1};
 
 }  // namespace
+
+std::string WalDir(const HostConfig& config, const std::string& stream) {
+  return (std::filesystem::path(config.data_dir) / "wal" / stream).string();
+}
 
 Status CreateSinkInstances(const StreamConfig& stream, const std::vector<std::string>& plugin_dirs,
                            PluginCache* cache, std::vector<StreamSinkSpec>* out) {
@@ -41,9 +46,12 @@ Status StreamSet::Create(const HostConfig& config, const std::vector<std::string
     SINKHOST_RETURN_NOT_OK(CreateSinkInstances(sc, plugin_dirs, &cache, &sinks));
     auto entry = std::make_unique<Entry>();
     entry->uid = g_next_uid.fetch_add(1);
-    // Stream::Create opens the sinks; its errors name stream and sink.
+    StreamOptions options = sc.options;
+    options.wal_dir = WalDir(config, sc.name);
+    // Stream::Create opens the sinks and recovers the log; its errors name
+    // the stream (and the sink).
     SINKHOST_RETURN_NOT_OK(
-        Stream::Create(sc.name, sc.schema, sc.options, std::move(sinks), &entry->stream));
+        Stream::Create(sc.name, sc.schema, options, std::move(sinks), &entry->stream));
     set->by_name_[sc.name] = entry.get();
     if (sc.name == config.ingest.plausible_stream) set->plausible_ = entry->stream.get();
     set->entries_.push_back(std::move(entry));

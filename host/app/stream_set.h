@@ -30,6 +30,9 @@ namespace sinkhost {
 // Plugins loaded so far, by name; each library is loaded once.
 using PluginCache = std::map<std::string, std::shared_ptr<PluginLibrary>>;
 
+// <data_dir>/wal/<stream>: the directory of a stream's write-ahead log.
+std::string WalDir(const HostConfig& config, const std::string& stream);
+
 // Loads the plugins of `stream`'s sinks and creates (but does not open) an
 // instance for each. Errors read "stream 'S', sink 'K': ...".
 Status CreateSinkInstances(const StreamConfig& stream, const std::vector<std::string>& plugin_dirs,

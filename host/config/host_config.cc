@@ -43,6 +43,7 @@ class ConfigParser {
   Status ParseDefault(const YAML::Node& n, const Path& path, ColumnType type, DefaultValue* out);
   Status ParseBuffer(const YAML::Node& n, const Path& path, BufferOptions* out);
   Status ParseRetry(const YAML::Node& n, const Path& path, RetryPolicy* out);
+  Status ParseWal(const YAML::Node& n, const Path& path, WalOptions* out);
   Status ParseSinks(const YAML::Node& n, const Path& path, std::vector<SinkConfig>* out);
   Status ResolvePlausibleStream(const YAML::Node& root);
   // Calls `fn` with the child when `key` is present.
@@ -223,7 +224,7 @@ Status ConfigParser::ParseAdmin(const YAML::Node& n, const Path& path) {
 Status ConfigParser::ParseStream(const std::string& name, const YAML::Node& n, const Path& path,
                                  StreamConfig* out) {
   SINKHOST_RETURN_NOT_OK(r_.CheckMap(
-      n, path, KNOWN("schema", "columns", "unknown_fields", "buffer", "retry", "sinks")));
+      n, path, KNOWN("schema", "columns", "unknown_fields", "buffer", "retry", "wal", "sinks")));
   out->name = name;
   std::string kind;
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "schema", path, [&](const auto& x, const auto& p) {
@@ -255,6 +256,9 @@ Status ConfigParser::ParseStream(const std::string& name, const YAML::Node& n, c
   }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "retry", path, [&](const auto& x, const auto& p) {
     return ParseRetry(x, p, &out->options.retry);
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "wal", path, [&](const auto& x, const auto& p) {
+    return ParseWal(x, p, &out->options.wal);
   }));
   const YAML::Node sinks = n["sinks"];
   if (!sinks.IsDefined()) return r_.Fail(n, YamlReader::Child(path, "sinks"), "is required");
@@ -415,6 +419,38 @@ Status ConfigParser::ParseRetry(const YAML::Node& n, const Path& path, RetryPoli
                    "must not be shorter than initial_delay (" +
                        std::to_string(out->initial_delay_ms) + " ms), got " +
                        std::to_string(out->max_delay_ms) + " ms");
+  return Status::OK();
+}
+
+Status ConfigParser::ParseWal(const YAML::Node& n, const Path& path, WalOptions* out) {
+  SINKHOST_RETURN_NOT_OK(
+      r_.CheckMap(n, path, KNOWN("fsync", "fsync_interval", "segment_size", "max_size")));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "fsync", path, [&](const auto& x, const auto& p) {
+    std::string v;
+    SINKHOST_RETURN_NOT_OK(r_.OneOf(x, p, {"always", "interval", "never"}, &v));
+    (void)ParseFsyncPolicy(v, &out->fsync);
+    return Status::OK();
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "fsync_interval", path, [&](const auto& x, const auto& p) {
+    return r_.Duration(x, p, /*allow_zero=*/false, &out->fsync_interval_ms);
+  }));
+  // A segment is read whole into memory at replay, and the log's records
+  // must fit in one; these bounds keep both sane.
+  constexpr uint64_t kMinSegment = 4u << 10, kMaxSegment = 1u << 30;
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "segment_size", path, [&](const auto& x, const auto& p) {
+    SINKHOST_RETURN_NOT_OK(r_.Size(x, p, &out->segment_bytes));
+    if (out->segment_bytes < kMinSegment || out->segment_bytes > kMaxSegment)
+      return r_.Fail(x, p, "must be from 4KiB to 1GiB, got " + YamlReader::Describe(x));
+    return Status::OK();
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_size", path, [&](const auto& x, const auto& p) {
+    return r_.Size(x, p, &out->max_total_bytes);
+  }));
+  if (out->max_total_bytes < out->segment_bytes)
+    return r_.Fail(n["max_size"].IsDefined() ? n["max_size"] : n,
+                   YamlReader::Child(path, "max_size"),
+                   "must be at least segment_size (" + std::to_string(out->segment_bytes) +
+                       " bytes), got " + std::to_string(out->max_total_bytes) + " bytes");
   return Status::OK();
 }
 

@@ -70,7 +70,8 @@ struct SinkConfig {
 struct StreamConfig {
   std::string name;
   Schema schema;          // Schema::Plausible() or the custom columns
-  StreamOptions options;  // buffer, retry, unknown_fields
+  // buffer, retry, unknown_fields, wal; the host sets wal_dir from data_dir.
+  StreamOptions options;
   std::vector<SinkConfig> sinks;
 };
 

@@ -34,6 +34,7 @@ streams:
       block_timeout: 0
       max_pending_batches: 2
     retry: {initial_delay: 50ms, max_delay: 1m}
+    wal: {fsync: always, fsync_interval: 20ms, segment_size: 64KiB, max_size: 2GiB}
     sinks:
       - {plugin: sqlite, options: {path: data/web.db, table: events, batch: 500, wal: true, ratio: 0.5}}
       - {plugin: file, name: archive, options: {path: "data/web.ndjson"}}
@@ -95,6 +96,11 @@ class HostConfigTest : public QObject {
     QCOMPARE(web.options.retry.initial_delay_ms, int64_t(50));
     QCOMPARE(web.options.retry.max_delay_ms, int64_t(60000));
     QVERIFY(!web.options.ignore_unknown_fields);
+    QVERIFY(web.options.wal.fsync == FsyncPolicy::kAlways);
+    QCOMPARE(web.options.wal.fsync_interval_ms, int64_t(20));
+    QCOMPARE(web.options.wal.segment_bytes, uint64_t(64) << 10);
+    QCOMPARE(web.options.wal.max_total_bytes, uint64_t(2) << 30);
+    QVERIFY(web.options.wal_dir.empty());  // the host derives it from data_dir
     QCOMPARE(web.sinks.size(), size_t(2));
     QCOMPARE(web.sinks[0].name, std::string("sqlite"));  // defaults to the plugin
     QCOMPARE(web.sinks[0].plugin, std::string("sqlite"));
@@ -142,6 +148,28 @@ class HostConfigTest : public QObject {
     QCOMPARE(b.max_bytes, uint64_t(16) << 20);
     QCOMPARE(b.flush_interval_ms, int64_t(5000));
     QVERIFY(b.when_full == BufferOptions::WhenFull::kBlock);
+    const WalOptions& w = c.streams[0].options.wal;
+    QVERIFY(w.fsync == FsyncPolicy::kInterval);
+    QCOMPARE(w.fsync_interval_ms, int64_t(100));
+    QCOMPARE(w.segment_bytes, uint64_t(16) << 20);
+    QCOMPARE(w.max_total_bytes, uint64_t(1) << 30);
+  }
+
+  void walPoliciesParse() {
+    for (const char* policy : {"always", "interval", "never"}) {
+      HostConfig c;
+      Status st = ParseHostConfig(WithStream("    schema: plausible\n    wal: {fsync: " +
+                                             std::string(policy) + "}\n" + kSink),
+                                  &c);
+      QVERIFY2(st.ok(), st.ToString().c_str());
+      QCOMPARE(std::string(FsyncPolicyName(c.streams[0].options.wal.fsync)), std::string(policy));
+    }
+    // A small cap is fine as long as a whole segment fits under it.
+    HostConfig c;
+    QVERIFY(ParseHostConfig(WithStream("    schema: plausible\n    wal: {segment_size: 1MiB, "
+                                       "max_size: 1MiB}\n" + std::string(kSink)),
+                            &c)
+                .ok());
   }
 
   void plausibleStreamDefaultsToFirstPlausibleOrNone() {
@@ -185,7 +213,37 @@ class HostConfigTest : public QObject {
     row("unknown stream key",
         WithStream("    schema: plausible\n    bufer: {}\n" + sink),
         "streams.events.bufer: unknown key (known: schema, columns, unknown_fields, buffer, retry, "
-        "sinks)");
+        "wal, sinks)");
+    row("unknown wal key", WithStream("    schema: plausible\n    wal: {sync: always}\n" + sink),
+        "streams.events.wal.sync: unknown key (known: fsync, fsync_interval, segment_size, "
+        "max_size)");
+    row("wal fsync invalid",
+        WithStream("    schema: plausible\n    wal: {fsync: sometimes}\n" + sink),
+        "streams.events.wal.fsync: must be always or interval or never, got \"sometimes\"");
+    row("wal fsync_interval zero",
+        WithStream("    schema: plausible\n    wal: {fsync_interval: 0ms}\n" + sink),
+        "streams.events.wal.fsync_interval: must be longer than zero, got \"0ms\"");
+    row("wal fsync_interval bad",
+        WithStream("    schema: plausible\n    wal: {fsync_interval: often}\n" + sink),
+        "streams.events.wal.fsync_interval: 'often' is not a duration");
+    row("wal segment_size too small",
+        WithStream("    schema: plausible\n    wal: {segment_size: 1KiB}\n" + sink),
+        "streams.events.wal.segment_size: must be from 4KiB to 1GiB, got \"1KiB\"");
+    row("wal segment_size too large",
+        WithStream("    schema: plausible\n    wal: {segment_size: 2GiB, max_size: 4GiB}\n" + sink),
+        "streams.events.wal.segment_size: must be from 4KiB to 1GiB, got \"2GiB\"");
+    row("wal max_size zero", WithStream("    schema: plausible\n    wal: {max_size: 0}\n" + sink),
+        "streams.events.wal.max_size: must be greater than zero");
+    row("wal max_size below segment_size",
+        WithStream("    schema: plausible\n    wal: {segment_size: 16MiB, max_size: 1MiB}\n" +
+                   sink),
+        "streams.events.wal.max_size: must be at least segment_size (16777216 bytes), got 1048576 "
+        "bytes");
+    row("wal max_size below the default segment_size",
+        WithStream("    schema: plausible\n    wal: {max_size: 8MiB}\n" + sink),
+        "streams.events.wal.max_size: must be at least segment_size (16777216 bytes)");
+    row("wal not a mapping", WithStream("    schema: plausible\n    wal: always\n" + sink),
+        "streams.events.wal: must be a mapping");
     row("max_events not a number",
         WithStream("    schema: plausible\n    buffer: {max_events: abc}\n" + sink),
         "streams.events.buffer.max_events: must be a positive integer, got \"abc\"");

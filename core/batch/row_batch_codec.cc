@@ -1,0 +1,245 @@
+#include "core/batch/row_batch_codec.h"
+
+#include <bit>
+#include <cstring>
+#include <vector>
+
+namespace sinkhost {
+
+// The layout is written with plain memcpy of native integers and Arrow
+// buffers; a big-endian port would need byte swaps here.
+static_assert(std::endian::native == std::endian::little, "row batch codec assumes little-endian");
+
+namespace {
+
+constexpr char kMagic[4] = {'S', 'K', 'R', 'B'};
+constexpr uint8_t kVersion = 1;
+constexpr size_t kHeaderSize = 32;
+constexpr size_t kColumnHeaderSize = 8;
+constexpr uint8_t kHasValidity = 1;
+
+// Stable on disk, unlike the enum's values.
+uint8_t TypeCode(ColumnType t) {
+  switch (t) {
+    case ColumnType::kString: return 1;
+    case ColumnType::kInt64: return 2;
+    case ColumnType::kFloat64: return 3;
+    case ColumnType::kBool: return 4;
+    case ColumnType::kTimestamp: return 5;
+  }
+  return 0;
+}
+
+inline uint64_t BitmapBytes(uint64_t rows) { return (rows + 7) / 8; }
+
+// Bytes of the values part of one column (offsets and string data included).
+uint64_t ValueBytes(ColumnType t, uint64_t rows, uint64_t data_bytes) {
+  switch (t) {
+    case ColumnType::kString: return (rows + 1) * 4 + data_bytes;
+    case ColumnType::kBool: return BitmapBytes(rows);
+    default: return rows * 8;
+  }
+}
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+template <typename T>
+T Get(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+inline bool Bit(const uint8_t* bits, uint64_t i) { return (bits[i >> 3] >> (i & 7)) & 1u; }
+
+// One column's parts inside the payload, located and checked before any
+// value is appended, so that a bad payload leaves the batch untouched.
+struct ColumnParts {
+  const uint8_t* validity = nullptr;  // null: no nulls
+  const char* values = nullptr;
+  const char* strings = nullptr;
+};
+
+Status Bad(const std::string& why) { return Status::InvalidArgument("row batch record: " + why); }
+
+}  // namespace
+
+uint64_t SchemaFingerprint(const Schema& schema) {
+  // FNV-1a over name, type code and nullability of each column.
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&](const void* p, size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (size_t i = 0; i < n; ++i) {
+      h ^= b[i];
+      h *= 1099511628211ull;
+    }
+  };
+  for (const Column& c : schema.columns()) {
+    mix(c.name.data(), c.name.size());
+    const uint8_t tail[3] = {0, TypeCode(c.type), static_cast<uint8_t>(c.nullable ? 1 : 0)};
+    mix(tail, sizeof(tail));
+  }
+  return h;
+}
+
+void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out) {
+  const uint64_t n = static_cast<uint64_t>(rows.num_rows());
+  size_t total = kHeaderSize;
+  for (size_t c = 0; c < rows.num_columns(); ++c) {
+    const ColumnBuilder& col = rows.column(c);
+    uint64_t data_bytes = 0;
+    if (col.type() == ColumnType::kString)
+      data_bytes = static_cast<uint64_t>(static_cast<const int32_t*>(col.values_data())[n]);
+    total += kColumnHeaderSize + (col.null_count() > 0 ? BitmapBytes(n) : 0) +
+             ValueBytes(col.type(), n, data_bytes);
+  }
+  out->reserve(out->size() + total);
+
+  out->append(kMagic, sizeof(kMagic));
+  Put<uint8_t>(out, kVersion);
+  out->append(3, '\0');
+  Put<uint64_t>(out, schema_fingerprint);
+  Put<uint64_t>(out, n);
+  Put<uint32_t>(out, static_cast<uint32_t>(rows.num_columns()));
+  Put<uint32_t>(out, 0);
+  for (size_t c = 0; c < rows.num_columns(); ++c) {
+    const ColumnBuilder& col = rows.column(c);
+    const bool has_validity = col.null_count() > 0;
+    const auto* offsets = static_cast<const int32_t*>(col.values_data());
+    const uint32_t data_bytes =
+        col.type() == ColumnType::kString ? static_cast<uint32_t>(offsets[n]) : 0;
+    Put<uint8_t>(out, TypeCode(col.type()));
+    Put<uint8_t>(out, has_validity ? kHasValidity : 0);
+    Put<uint16_t>(out, 0);
+    Put<uint32_t>(out, data_bytes);
+    if (has_validity)
+      out->append(reinterpret_cast<const char*>(col.validity_data()), BitmapBytes(n));
+    if (col.type() == ColumnType::kString) {
+      out->append(reinterpret_cast<const char*>(offsets), (n + 1) * 4);
+      out->append(col.string_data(), data_bytes);
+    } else {
+      out->append(static_cast<const char*>(col.values_data()), ValueBytes(col.type(), n, 0));
+    }
+  }
+}
+
+Status PeekRowBatchHeader(std::string_view data, RowBatchHeader* out) {
+  if (data.size() < kHeaderSize)
+    return Bad("shorter than its " + std::to_string(kHeaderSize) + "-byte header (" +
+               std::to_string(data.size()) + " bytes)");
+  if (std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0) return Bad("bad magic");
+  const uint8_t version = static_cast<uint8_t>(data[4]);
+  if (version != kVersion)
+    return Bad("version " + std::to_string(version) + " is not supported (this build reads " +
+               std::to_string(kVersion) + ")");
+  out->schema_fingerprint = Get<uint64_t>(data.data() + 8);
+  out->rows = Get<uint64_t>(data.data() + 16);
+  out->columns = Get<uint32_t>(data.data() + 24);
+  return Status::OK();
+}
+
+Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBatch* out) {
+  RowBatchHeader h;
+  SINKHOST_RETURN_NOT_OK(PeekRowBatchHeader(data, &h));
+  if (h.schema_fingerprint != schema_fingerprint)
+    return Bad("written under another schema (columns changed since it was logged)");
+  const Schema& schema = out->schema();
+  if (h.columns != schema.num_columns())
+    return Bad("has " + std::to_string(h.columns) + " columns, the schema " +
+               std::to_string(schema.num_columns()));
+  const uint64_t n = h.rows;
+  // Every column stores at least one bit per row: a bound that keeps the
+  // size arithmetic below far from overflow.
+  if (n > static_cast<uint64_t>(data.size()) * 8 || n > static_cast<uint64_t>(INT32_MAX))
+    return Bad("claims " + std::to_string(n) + " rows in " + std::to_string(data.size()) +
+               " bytes");
+
+  std::vector<ColumnParts> parts(schema.num_columns());
+  uint64_t at = kHeaderSize;
+  auto take = [&](uint64_t bytes, const char** p) {
+    if (bytes > data.size() - at) return false;
+    *p = data.data() + at;
+    at += bytes;
+    return true;
+  };
+  for (size_t c = 0; c < schema.num_columns(); ++c) {
+    const ColumnType type = schema.column(c).type;
+    const std::string where = "column " + std::to_string(c) + " (" + schema.column(c).name + ")";
+    const char* head = nullptr;
+    if (!take(kColumnHeaderSize, &head)) return Bad(where + ": cut off");
+    if (static_cast<uint8_t>(head[0]) != TypeCode(type))
+      return Bad(where + ": type code " + std::to_string(static_cast<uint8_t>(head[0])) +
+                 ", the schema says " + ColumnTypeName(type));
+    const uint8_t flags = static_cast<uint8_t>(head[1]);
+    if ((flags & ~kHasValidity) != 0) return Bad(where + ": unknown flags");
+    const uint32_t data_bytes = Get<uint32_t>(head + 4);
+    if (type != ColumnType::kString && data_bytes != 0)
+      return Bad(where + ": string bytes on a non-string column");
+    if (data_bytes > static_cast<uint32_t>(INT32_MAX))
+      return Bad(where + ": too many string bytes");
+    ColumnParts& p = parts[c];
+    const char* validity = nullptr;
+    if ((flags & kHasValidity) != 0) {
+      if (!take(BitmapBytes(n), &validity)) return Bad(where + ": validity cut off");
+      p.validity = reinterpret_cast<const uint8_t*>(validity);
+    }
+    if (type == ColumnType::kString) {
+      if (!take((n + 1) * 4, &p.values) || !take(data_bytes, &p.strings))
+        return Bad(where + ": strings cut off");
+      int32_t prev = Get<int32_t>(p.values);
+      if (prev != 0) return Bad(where + ": the first string offset is not 0");
+      for (uint64_t i = 1; i <= n; ++i) {
+        const int32_t next = Get<int32_t>(p.values + i * 4);
+        if (next < prev) return Bad(where + ": string offsets go backwards");
+        prev = next;
+      }
+      if (static_cast<uint32_t>(prev) != data_bytes)
+        return Bad(where + ": string offsets end at " + std::to_string(prev) + ", not " +
+                   std::to_string(data_bytes));
+    } else if (!take(ValueBytes(type, n, 0), &p.values)) {
+      return Bad(where + ": values cut off");
+    }
+  }
+  if (at != data.size())
+    return Bad(std::to_string(data.size() - at) + " bytes after the last column");
+
+  for (size_t c = 0; c < schema.num_columns(); ++c) {
+    const ColumnParts& p = parts[c];
+    ColumnBuilder& col = out->column(c);
+    const ColumnType type = col.type();
+    // Reserve takes totals, not increments.
+    size_t string_bytes = 0;
+    if (type == ColumnType::kString)
+      string_bytes =
+          static_cast<size_t>(static_cast<const int32_t*>(col.values_data())[col.length()]) +
+          static_cast<size_t>(Get<int32_t>(p.values + n * 4));
+    col.Reserve(col.length() + static_cast<int64_t>(n), string_bytes);
+    for (uint64_t i = 0; i < n; ++i) {
+      if (p.validity != nullptr && !Bit(p.validity, i)) {
+        col.AppendNull();
+        continue;
+      }
+      switch (type) {
+        case ColumnType::kString: {
+          const int32_t b = Get<int32_t>(p.values + i * 4);
+          const int32_t e = Get<int32_t>(p.values + (i + 1) * 4);
+          col.AppendString(std::string_view(p.strings + b, static_cast<size_t>(e - b)));
+          break;
+        }
+        case ColumnType::kInt64:
+        case ColumnType::kTimestamp: col.AppendInt64(Get<int64_t>(p.values + i * 8)); break;
+        case ColumnType::kFloat64: col.AppendFloat64(Get<double>(p.values + i * 8)); break;
+        case ColumnType::kBool:
+          col.AppendBool(Bit(reinterpret_cast<const uint8_t*>(p.values), i));
+          break;
+      }
+    }
+  }
+  for (uint64_t i = 0; i < n; ++i) out->CommitRow();
+  return Status::OK();
+}
+
+}  // namespace sinkhost
