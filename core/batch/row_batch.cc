@@ -8,7 +8,7 @@ namespace {
 
 inline size_t BytesForBits(int64_t bits) { return static_cast<size_t>((bits + 7) / 8); }
 
-inline void SetBit(std::vector<uint8_t>& bits, int64_t i, bool v) {
+inline void SetBit(PodBuffer<uint8_t>& bits, int64_t i, bool v) {
   if (bits.size() < BytesForBits(i + 1)) bits.resize(BytesForBits(i + 1), 0);
   uint8_t mask = static_cast<uint8_t>(1u << (i & 7));
   if (v) bits[i >> 3] |= mask;
@@ -18,13 +18,26 @@ inline void SetBit(std::vector<uint8_t>& bits, int64_t i, bool v) {
 inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1u; }
 
 // Appends `n` bits of `src` after the first `dst_len` bits of `dst`.
-void AppendBits(std::vector<uint8_t>& dst, int64_t dst_len, const uint8_t* src, int64_t n) {
+void AppendBits(PodBuffer<uint8_t>& dst, int64_t dst_len, const uint8_t* src, int64_t n) {
   dst.resize(BytesForBits(dst_len + n), 0);
   if ((dst_len & 7) == 0) {
     std::memcpy(dst.data() + (dst_len >> 3), src, BytesForBits(n));
     return;
   }
-  for (int64_t i = 0; i < n; ++i) SetBit(dst, dst_len + i, GetBit(src, i));
+  uint8_t* d = dst.data();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t j = dst_len + i;
+    const uint8_t mask = static_cast<uint8_t>(1u << (j & 7));
+    if (GetBit(src, i)) d[j >> 3] |= mask;
+    else d[j >> 3] &= static_cast<uint8_t>(~mask);
+  }
+}
+
+// Sets bits [from, from + n) of `bits` to 1, growing it as needed.
+void AppendOnes(PodBuffer<uint8_t>& bits, int64_t from, int64_t n) {
+  bits.resize(BytesForBits(from + n), 0);
+  uint8_t* d = bits.data();
+  for (int64_t j = from; j < from + n; ++j) d[j >> 3] |= static_cast<uint8_t>(1u << (j & 7));
 }
 
 size_t ValueWidth(ColumnType t) {
@@ -54,24 +67,20 @@ void ColumnBuilder::AppendNull() {
   switch (type_) {
     case ColumnType::kString: offsets_.push_back(offsets_.back()); break;
     case ColumnType::kBool: SetBit(values_, length_, false); break;
-    default: values_.resize(values_.size() + 8, 0); break;
+    default: std::memset(values_.extend(8), 0, 8); break;
   }
   ++length_;
 }
 
 void ColumnBuilder::AppendInt64(int64_t v) {
   MarkValid();
-  size_t at = values_.size();
-  values_.resize(at + 8);
-  std::memcpy(values_.data() + at, &v, 8);
+  std::memcpy(values_.extend(8), &v, 8);
   ++length_;
 }
 
 void ColumnBuilder::AppendFloat64(double v) {
   MarkValid();
-  size_t at = values_.size();
-  values_.resize(at + 8);
-  std::memcpy(values_.data() + at, &v, 8);
+  std::memcpy(values_.extend(8), &v, 8);
   ++length_;
 }
 
@@ -83,33 +92,58 @@ void ColumnBuilder::AppendBool(bool v) {
 
 void ColumnBuilder::AppendString(std::string_view v) {
   MarkValid();
-  strings_.insert(strings_.end(), v.begin(), v.end());
+  strings_.append(v.data(), v.size());
   offsets_.push_back(static_cast<int32_t>(strings_.size()));
+  ++length_;
+}
+
+void ColumnBuilder::AppendValue(const ColumnBuilder& other, int64_t row) {
+  if (other.IsNull(row)) {
+    AppendNull();
+    return;
+  }
+  MarkValid();
+  switch (type_) {
+    case ColumnType::kString: {
+      const int32_t begin = other.offsets_[static_cast<size_t>(row)];
+      const int32_t end = other.offsets_[static_cast<size_t>(row) + 1];
+      strings_.append(other.strings_.data() + begin, static_cast<size_t>(end - begin));
+      offsets_.push_back(static_cast<int32_t>(strings_.size()));
+      break;
+    }
+    case ColumnType::kBool: SetBit(values_, length_, GetBit(other.values_.data(), row)); break;
+    default: std::memcpy(values_.extend(8), other.values_.data() + row * 8, 8); break;
+  }
   ++length_;
 }
 
 void ColumnBuilder::AppendColumn(const ColumnBuilder& other) {
   const int64_t n = other.length_;
   if (n == 0) return;
+  if (n == 1) return AppendValue(other, 0);
   // Validity first: it depends on the old length.
   if (other.null_count_ > 0 || null_count_ > 0) {
     if (null_count_ == 0) MaterializeValidity();
     if (other.null_count_ > 0) {
       AppendBits(validity_, length_, other.validity_.data(), n);
     } else {
-      for (int64_t i = 0; i < n; ++i) SetBit(validity_, length_ + i, true);
+      AppendOnes(validity_, length_, n);
     }
   }
   switch (type_) {
     case ColumnType::kString: {
       const int32_t base = static_cast<int32_t>(strings_.size());
-      strings_.insert(strings_.end(), other.strings_.begin(), other.strings_.end());
-      offsets_.reserve(offsets_.size() + static_cast<size_t>(n));
-      for (int64_t i = 1; i <= n; ++i) offsets_.push_back(base + other.offsets_[i]);
+      strings_.append(other.strings_.data(), other.strings_.size());
+      // extend grows geometrically (an exact reserve(size + n) per append,
+      // as this was, reallocated and copied every offset on each one-row
+      // append: quadratic in the batch size).
+      int32_t* dst = offsets_.extend(static_cast<size_t>(n));
+      const int32_t* src = other.offsets_.data() + 1;
+      for (int64_t i = 0; i < n; ++i) dst[i] = base + src[i];
       break;
     }
     case ColumnType::kBool: AppendBits(values_, length_, other.values_.data(), n); break;
-    default: values_.insert(values_.end(), other.values_.begin(), other.values_.end()); break;
+    default: values_.append(other.values_.data(), other.values_.size()); break;
   }
   length_ += n;
   null_count_ += other.null_count_;
@@ -117,7 +151,12 @@ void ColumnBuilder::AppendColumn(const ColumnBuilder& other) {
 
 void ColumnBuilder::Truncate(int64_t length) {
   if (length >= length_) return;
-  if (null_count_ > 0) {
+  if (length == 0) {
+    // Clear (every request's scratch rows, every batch back in the pool):
+    // no need to count the nulls that go.
+    null_count_ = 0;
+    validity_.clear();
+  } else if (null_count_ > 0) {
     int64_t removed_nulls = 0;
     for (int64_t i = length; i < length_; ++i)
       if (!GetBit(validity_.data(), i)) ++removed_nulls;
@@ -145,12 +184,6 @@ void ColumnBuilder::Reserve(int64_t rows, size_t string_bytes) {
     case ColumnType::kBool: values_.reserve(BytesForBits(rows)); break;
     default: values_.reserve(static_cast<size_t>(rows) * 8); break;
   }
-}
-
-size_t ColumnBuilder::byte_size() const {
-  size_t n = validity_.size() + values_.size();
-  if (type_ == ColumnType::kString) n += offsets_.size() * sizeof(int32_t) + strings_.size();
-  return n;
 }
 
 bool ColumnBuilder::IsNull(int64_t i) const {
@@ -189,7 +222,13 @@ void RowBatch::AbandonRow() {
 }
 
 void RowBatch::Append(const RowBatch& other) {
-  for (size_t i = 0; i < columns_.size(); ++i) columns_[i].AppendColumn(other.columns_[i]);
+  if (other.rows_ == 1) {
+    // One row, the shape of every POST /api/event: value by value, without
+    // the bit-at-a-time validity loop and the offset rebasing.
+    for (size_t i = 0; i < columns_.size(); ++i) columns_[i].AppendValue(other.columns_[i], 0);
+  } else {
+    for (size_t i = 0; i < columns_.size(); ++i) columns_[i].AppendColumn(other.columns_[i]);
+  }
   rows_ += other.rows_;
 }
 
@@ -197,19 +236,7 @@ void RowBatch::AppendRows(const RowBatch& other, int64_t begin, int64_t end) {
   for (size_t c = 0; c < columns_.size(); ++c) {
     const ColumnBuilder& from = other.columns_[c];
     ColumnBuilder& to = columns_[c];
-    for (int64_t r = begin; r < end; ++r) {
-      if (from.IsNull(r)) {
-        to.AppendNull();
-        continue;
-      }
-      switch (from.type()) {
-        case ColumnType::kString: to.AppendString(from.String(r)); break;
-        case ColumnType::kFloat64: to.AppendFloat64(from.Float64(r)); break;
-        case ColumnType::kBool: to.AppendBool(from.Bool(r)); break;
-        case ColumnType::kInt64:
-        case ColumnType::kTimestamp: to.AppendInt64(from.Int64(r)); break;
-      }
-    }
+    for (int64_t r = begin; r < end; ++r) to.AppendValue(from, r);
   }
   rows_ += end - begin;
 }

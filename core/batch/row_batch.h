@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/batch/pod_buffer.h"
 #include "core/schema/schema.h"
 #include "sinkhost/arrow.hpp"
 
@@ -25,7 +26,9 @@ namespace sinkhost {
 // buffer that is cleared and refilled stops allocating after warm-up.
 class ColumnBuilder {
  public:
-  explicit ColumnBuilder(ColumnType type) : type_(type) {}
+  explicit ColumnBuilder(ColumnType type) : type_(type) {
+    if (type == ColumnType::kString) offsets_.push_back(0);
+  }
 
   ColumnType type() const { return type_; }
   int64_t length() const { return length_; }
@@ -39,6 +42,8 @@ class ColumnBuilder {
 
   // Appends every value of `other` (same type).
   void AppendColumn(const ColumnBuilder& other);
+  // Appends the value (or null) at `row` of `other` (same type).
+  void AppendValue(const ColumnBuilder& other, int64_t row);
   // Drops values after the first `length` (used to undo a half-built row).
   void Truncate(int64_t length);
   void Clear() { Truncate(0); }
@@ -68,13 +73,20 @@ class ColumnBuilder {
   int64_t null_count_ = 0;
   // Bit-packed, 1 = valid; kept empty until the first null (most columns
   // never have one).
-  std::vector<uint8_t> validity_;
+  PodBuffer<uint8_t> validity_;
   // int64/double values, or bit-packed bools.
-  std::vector<uint8_t> values_;
-  // Strings: length_ + 1 offsets into strings_.
-  std::vector<int32_t> offsets_{0};
-  std::vector<char> strings_;
+  PodBuffer<uint8_t> values_;
+  // Strings: length_ + 1 offsets into strings_ (the first, 0, is set by
+  // the constructor).
+  PodBuffer<int32_t> offsets_;
+  PodBuffer<char> strings_;
 };
+
+inline size_t ColumnBuilder::byte_size() const {
+  size_t n = validity_.size() + values_.size();
+  if (type_ == ColumnType::kString) n += offsets_.size() * sizeof(int32_t) + strings_.size();
+  return n;
+}
 
 class RowBatch {
  public:

@@ -64,8 +64,9 @@ Status WriteBuffer::Append(const RowBatch& rows) {
   if (n == 0) return Status::OK();
   const uint64_t bytes = rows.byte_size();
   std::unique_lock<std::mutex> lock(shared_->mu);
-  const Clock::time_point deadline =
-      Clock::now() + std::chrono::milliseconds(options_.block_timeout_ms);
+  // Read the clock only when the buffer is full: most appends never wait.
+  Clock::time_point deadline{};
+  bool have_deadline = false;
   while (true) {
     if (closed_) return Status::Busy("the stream is shutting down", 1000);
     const bool fits = open_->num_rows() == 0 ||
@@ -82,6 +83,10 @@ Status WriteBuffer::Append(const RowBatch& rows) {
       counters_.dropped_events += static_cast<uint64_t>(n);
       return Status::Busy("buffer full and sinks behind; request dropped (when_full: drop_newest)",
                           1000);
+    }
+    if (!have_deadline) {
+      deadline = Clock::now() + std::chrono::milliseconds(options_.block_timeout_ms);
+      have_deadline = true;
     }
     if (shared_->space_cv.wait_until(lock, deadline) == std::cv_status::timeout &&
         !SlotFreeLocked()) {
@@ -112,7 +117,15 @@ void WriteBuffer::SealLocked(FlushReason reason) {
     next = std::move(shared_->pool.back());
     shared_->pool.pop_back();
   } else {
+    // Every pooled batch is still with a sink: a new one, sized like the
+    // batch just sealed, so that filling it (row by row, under this mutex)
+    // never reallocates and copies its columns.
+    // (Not after one request larger than max_events: that size is rare.)
     next = std::make_unique<RowBatch>(schema_);
+    for (size_t c = 0; rows <= options_.max_events && c < next->num_columns(); ++c) {
+      const ColumnBuilder& col = open_->column(c);
+      next->column(c).Reserve(rows, col.type() == ColumnType::kString ? col.byte_size() : 0);
+    }
   }
   std::unique_ptr<RowBatch> sealed = std::move(open_);
   open_ = std::move(next);

@@ -29,6 +29,7 @@
 #include "core/schema/schema.h"
 #include "tests/support/all_types.h"
 #include "sinkhost/format.hpp"
+#include "sinkhost/row_json.hpp"
 
 namespace sinkhost {
 namespace {
@@ -264,6 +265,60 @@ class FileSinkTest : public QObject {
         "\\u0000\",\"s_n\":null,\"i\":-9223372036854775808,\"i_n\":null,\"f\":3.0,"
         "\"f_n\":null,\"b\":true,\"b_n\":false,\"ts\":\"1969-12-31T23:59:59.999999Z\","
         "\"ts_n\":null}\n";
+    QCOMPARE(ReadFile(Path()), want);
+  }
+
+  // The sink has its own encoder (eight bytes at a time, a cached date);
+  // its bytes must stay exactly those of sinkhost/row_json.hpp, which the
+  // quarantine files are written with too.
+  void bytesMatchRowJson() {
+    std::vector<std::string> strings = AwkwardStrings();
+    for (const char* s : {"abcdefgh\"ijklmnop", "12345678\n", "1234567\\", "\x1f" "2345678abcdefgh",
+                          "abcdefghijklmnopqrstuvwxyz0123456789", "seven77", "eight888"})
+      strings.push_back(s);
+    const std::vector<int64_t> times = {1714564800000000, 1714564800000001, 1714651199999999,
+                                        1714651200000000, -1, 0, -62135596800000000,
+                                        253402300799999999, 253402300800000000,
+                                        std::numeric_limits<int64_t>::min(),
+                                        std::numeric_limits<int64_t>::max(), 1714564800123456};
+    const std::vector<double> floats = {0.0, -0.0, 3.0, 0.1, 1e300, 1e-300, 1e21, 123456789.0,
+                                        NAN, INFINITY, -INFINITY, DBL_MAX};
+    std::vector<Row> rows;
+    for (size_t k = 0; k < 60; ++k) {
+      Row r;
+      r.s = strings[k % strings.size()];
+      r.i = k % 2 ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(k) * 7919;
+      r.f = floats[k % floats.size()];
+      r.b = k % 3 == 0;
+      r.ts = times[k % times.size()];
+      if (k % 4 != 0) {
+        r.s_n = strings[(k * 7) % strings.size()];
+        r.i_n = std::numeric_limits<int64_t>::max();
+        r.f_n = floats[(k + 5) % floats.size()];
+        r.b_n = k % 2 == 0;
+        r.ts_n = times[(k + 3) % times.size()];
+      }
+      rows.push_back(r);
+    }
+    const auto batch = MakeBatch(schema_, rows);
+    auto sink = OpenSink();
+    CHECK_OK(Write(sink.get(), batch));
+    CHECK_OK(sink->Close());
+
+    UniqueArray array;
+    RowBatch::ExportToArrow(batch, array.get());
+    BatchView view;
+    CHECK_OK(BatchView::Make(arrow_schema_.get(), array.get(), &view));
+    std::string want;
+    for (int64_t r = 0; r < view.num_rows(); ++r) {
+      for (size_t c = 0; c < view.num_columns(); ++c) {
+        want += c == 0 ? "{" : ",";
+        AppendJsonString(&want, view.column(c).name());
+        want += ':';
+        AppendJsonValue(&want, view.column(c), r);
+      }
+      want += "}\n";
+    }
     QCOMPARE(ReadFile(Path()), want);
   }
 
