@@ -1,5 +1,8 @@
 #include "conformance/checked_sink.h"
 
+#include <algorithm>
+#include <chrono>
+
 
 #include "sinkhost/arrow.hpp"
 
@@ -88,6 +91,11 @@ CallResult CheckedSink::Open(const std::string& stream, const Schema& schema) {
   sinkhost_stream_info info;
   info.struct_size = sizeof(info);
   info.stream_name = stream.c_str();
+  stream_ = stream;
+  if (next_sequence_ == 0)
+    next_sequence_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count());
   info.schema = arrow_schema.get();
   UniqueError error;
   CallResult r = Finish(library_->api().open(instance_, &info, error.get()), error.get());
@@ -96,24 +104,32 @@ CallResult CheckedSink::Open(const std::string& stream, const Schema& schema) {
 }
 
 CallResult CheckedSink::Write(std::shared_ptr<const RowBatch> batch, const Schema& schema) {
+  return WriteAt(std::move(batch), schema, next_sequence_);
+}
+
+CallResult CheckedSink::WriteAt(std::shared_ptr<const RowBatch> batch, const Schema& schema,
+                                uint64_t first_sequence) {
   UniqueSchema arrow_schema;
   schema.ExportToArrow(arrow_schema.get());
   const auto rows = static_cast<uint64_t>(batch->num_rows());
   UniqueArray array;
   RowBatch::ExportToArrow(std::move(batch), array.get());
   Track(array.get(), unreleased_);
-  const std::string id = "plugin_check-" + std::to_string(++batches_written_);
-  sinkhost_batch_info info;
+  ++batches_written_;
+  const std::string id = stream_ + ":plugin_check:" + std::to_string(first_sequence) + "-" +
+                         std::to_string(first_sequence + rows);
+  sinkhost_batch_info info{};
   info.struct_size = sizeof(info);
   info.batch_id = id.c_str();
-  info.first_sequence = next_sequence_;
+  info.first_sequence = first_sequence;
   info.row_count = rows;
   info.attempt = 0;
+  info.flags = SINKHOST_BATCH_STABLE_POSITIONS;
   UniqueError error;
   CallResult r = Finish(
       library_->api().write(instance_, arrow_schema.get(), array.get(), &info, error.get()),
       error.get());
-  next_sequence_ += rows;
+  next_sequence_ = std::max(next_sequence_, first_sequence + rows);
   return r;  // `array` releases here unless the plugin took it over
 }
 

@@ -46,7 +46,14 @@ class CheckedSink {
   CallResult Open(const std::string& stream, const Schema& schema);
   // Writes `batch` as a batch of `schema`, which is normally the schema the
   // instance was opened with; tests of refusal pass another.
+  // Each batch gets the next stable positions, as the host gives them
+  // (SINKHOST_BATCH_STABLE_POSITIONS, id "<stream>:plugin_check:<first>-<end>").
   CallResult Write(std::shared_ptr<const RowBatch> batch, const Schema& schema);
+  // Writes `batch` at positions from `first_sequence` on, as the host does
+  // when it re-sends rows after a crash (the same rows, the same positions).
+  CallResult WriteAt(std::shared_ptr<const RowBatch> batch, const Schema& schema,
+                     uint64_t first_sequence);
+  uint64_t next_sequence() const { return next_sequence_; }
   CallResult Flush();  // OK when the plugin has no flush
   CallResult Close();
   void Destroy();
@@ -64,6 +71,9 @@ class CheckedSink {
   std::shared_ptr<PluginLibrary> library_;
   void* instance_ = nullptr;
   bool open_ = false;
+  std::string stream_;  // as opened
+  // Positions start at the clock in nanoseconds, as a host's do on a new
+  // log, so a ledger left by an earlier run never covers them.
   uint64_t next_sequence_ = 0;
   uint64_t batches_written_ = 0;
   // Shared with the release callbacks of batches a plugin keeps.

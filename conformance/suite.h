@@ -60,6 +60,9 @@ class Suite {
   // Writes `batches` (each a set of rows), flushes, reads back everything
   // written so far and compares.
   void CheckWrites(const char* name, const std::vector<std::vector<CheckRow>>& batches);
+  // TRANSACTIONAL sinks: a batch re-sent whole, and re-sent cut
+  // differently (overlapping), stores no row twice.
+  void CheckLedger();
   void CheckFlush();
   void CheckReopen();
   void CheckForeignBatch();

@@ -13,8 +13,12 @@ static_assert(std::endian::native == std::endian::little, "row batch codec assum
 namespace {
 
 constexpr char kMagic[4] = {'S', 'K', 'R', 'B'};
-constexpr uint8_t kVersion = 1;
-constexpr size_t kHeaderSize = 32;
+// Version 2 added the first row's stream position; version 1 records (32-
+// byte header, no position) are still read.
+constexpr uint8_t kVersion = 2;
+constexpr size_t kHeaderSizeV1 = 32;
+constexpr size_t kHeaderSize = 40;
+constexpr size_t kPositionOffset = 32;
 constexpr size_t kColumnHeaderSize = 8;
 constexpr uint8_t kHasValidity = 1;
 
@@ -85,7 +89,8 @@ uint64_t SchemaFingerprint(const Schema& schema) {
   return h;
 }
 
-void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out) {
+void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out,
+                    uint64_t first_position) {
   const uint64_t n = static_cast<uint64_t>(rows.num_rows());
   size_t total = kHeaderSize;
   for (size_t c = 0; c < rows.num_columns(); ++c) {
@@ -105,6 +110,7 @@ void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::stri
   Put<uint64_t>(out, n);
   Put<uint32_t>(out, static_cast<uint32_t>(rows.num_columns()));
   Put<uint32_t>(out, 0);
+  Put<uint64_t>(out, first_position);
   for (size_t c = 0; c < rows.num_columns(); ++c) {
     const ColumnBuilder& col = rows.column(c);
     const bool has_validity = col.null_count() > 0;
@@ -126,18 +132,28 @@ void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::stri
   }
 }
 
+void SetRowBatchFirstPosition(std::string* encoded, size_t at, uint64_t first_position) {
+  std::memcpy(encoded->data() + at + kPositionOffset, &first_position, sizeof(first_position));
+}
+
 Status PeekRowBatchHeader(std::string_view data, RowBatchHeader* out) {
-  if (data.size() < kHeaderSize)
-    return Bad("shorter than its " + std::to_string(kHeaderSize) + "-byte header (" +
+  if (data.size() < kHeaderSizeV1)
+    return Bad("shorter than its " + std::to_string(kHeaderSizeV1) + "-byte header (" +
                std::to_string(data.size()) + " bytes)");
   if (std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0) return Bad("bad magic");
   const uint8_t version = static_cast<uint8_t>(data[4]);
-  if (version != kVersion)
-    return Bad("version " + std::to_string(version) + " is not supported (this build reads " +
+  if (version != kVersion && version != 1)
+    return Bad("version " + std::to_string(version) + " is not supported (this build reads 1 and " +
                std::to_string(kVersion) + ")");
+  if (version == kVersion && data.size() < kHeaderSize)
+    return Bad("shorter than its " + std::to_string(kHeaderSize) + "-byte header (" +
+               std::to_string(data.size()) + " bytes)");
   out->schema_fingerprint = Get<uint64_t>(data.data() + 8);
   out->rows = Get<uint64_t>(data.data() + 16);
   out->columns = Get<uint32_t>(data.data() + 24);
+  out->has_position = version >= 2;
+  out->first_position = out->has_position ? Get<uint64_t>(data.data() + kPositionOffset) : 0;
+  out->header_bytes = out->has_position ? kHeaderSize : kHeaderSizeV1;
   return Status::OK();
 }
 
@@ -158,7 +174,7 @@ Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBat
                " bytes");
 
   std::vector<ColumnParts> parts(schema.num_columns());
-  uint64_t at = kHeaderSize;
+  uint64_t at = h.header_bytes;
   auto take = [&](uint64_t bytes, const char** p) {
     if (bytes > data.size() - at) return false;
     *p = data.data() + at;

@@ -8,14 +8,18 @@
 // The encoding is the batch's Arrow buffers, column by column, so encoding
 // is a handful of memcpys per column (cheap enough for the ingest path):
 //
-//   header (32 bytes, little-endian)
+//   header (40 bytes, little-endian)
 //     0  magic        "SKRB"
-//     4  version      u8 = 1
+//     4  version      u8 = 2 (1: the same without first_position, 32 bytes)
 //     5  reserved     3 bytes = 0
 //     8  schema       u64, SchemaFingerprint of the stream's schema
 //    16  rows         u64
 //    24  columns      u32
 //    28  reserved     u32 = 0
+//    32  first_position u64: the stream position of the first row; row i
+//                     of the record is at first_position + i. Positions
+//                     survive restarts, so a sink can tell a re-sent row
+//                     from a new one (see docs/reliability.md).
 //   then per column
 //     0  type         u8: 1 string, 2 int64, 3 float64, 4 bool, 5 timestamp
 //     1  flags        u8: bit 0 set when a validity bitmap follows
@@ -51,12 +55,19 @@ namespace sinkhost {
 uint64_t SchemaFingerprint(const Schema& schema);
 
 // Appends the encoding of `rows` to *out, growing it at most once.
-void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out);
+void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out,
+                    uint64_t first_position = 0);
+// Overwrites first_position of the record encoded at (*encoded)[at...]: a
+// caller can encode outside a lock and number the rows under it.
+void SetRowBatchFirstPosition(std::string* encoded, size_t at, uint64_t first_position);
 
 struct RowBatchHeader {
   uint64_t schema_fingerprint = 0;
   uint64_t rows = 0;
   uint32_t columns = 0;
+  bool has_position = false;    // false for version 1 records
+  uint64_t first_position = 0;  // valid when has_position
+  uint64_t header_bytes = 0;
 };
 // Reads only the fixed header (magic, version, counts).
 Status PeekRowBatchHeader(std::string_view data, RowBatchHeader* out);

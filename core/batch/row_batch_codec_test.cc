@@ -159,6 +159,37 @@ class RowBatchCodecTest : public QObject {
     QCOMPARE(h.schema_fingerprint, SchemaFingerprint(schema));
   }
 
+  // Version 2 carries the first row's stream position; it can be set after
+  // encoding, and version 1 records (no position) still decode.
+  void positionIsStoredPatchableAndVersionOneStillReads() {
+    const Schema schema = AllTypesSchema();
+    auto batch = MakeBatch(schema, PatternRows(0, 9));
+    std::string out = "xy";
+    EncodeRowBatch(*batch, SchemaFingerprint(schema), &out, 77);
+    RowBatchHeader h;
+    QVERIFY(PeekRowBatchHeader(std::string_view(out).substr(2), &h).ok());
+    QVERIFY(h.has_position);
+    QCOMPARE(h.first_position, uint64_t{77});
+    SetRowBatchFirstPosition(&out, 2, 1234567890123ull);
+    QVERIFY(PeekRowBatchHeader(std::string_view(out).substr(2), &h).ok());
+    QCOMPARE(h.first_position, uint64_t{1234567890123ull});
+    RowBatch back(schema);
+    QVERIFY(DecodeRowBatch(std::string_view(out).substr(2), SchemaFingerprint(schema), &back).ok());
+    QCOMPARE(back.num_rows(), int64_t{9});
+
+    // A version 1 record: the same bytes without the position field.
+    std::string v1 = out.substr(2);
+    v1[4] = 1;
+    v1.erase(32, 8);
+    QVERIFY(PeekRowBatchHeader(v1, &h).ok());
+    QVERIFY(!h.has_position);
+    RowBatch old(schema);
+    Status st = DecodeRowBatch(v1, SchemaFingerprint(schema), &old);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    QCOMPARE(old.num_rows(), int64_t{9});
+    QCOMPARE(Encode(old).substr(40), Encode(*batch).substr(40));
+  }
+
   void fingerprintTracksNamesTypesAndNullability() {
     using T = ColumnType;
     const uint64_t base = SchemaFingerprint(MakeTestSchema({{"a", T::kInt64, false, {}}}));

@@ -56,6 +56,9 @@ using WallClock = std::chrono::system_clock;
 struct SealedBatch {
   uint64_t batch_seq = 0;      // 1, 2, 3... within the stream
   uint64_t first_row_seq = 0;  // stream-wide number of the batch's first row
+  // first_row_seq.. are positions that survive restarts (the stream's
+  // write-ahead log numbers rows); set by the stream, not by the buffer.
+  bool stable_positions = false;
   std::shared_ptr<const RowBatch> rows;
   FlushReason reason = FlushReason::kManual;
   WallClock::time_point sealed_at;

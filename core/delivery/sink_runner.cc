@@ -43,6 +43,7 @@ SinkRunner::SinkRunner(std::string stream, std::string name,
   schema_.ExportToArrow(arrow_schema_.get());
   stats_.name = name_;
   stats_.plugin = instance_->info().name;
+  transactional_ = instance_->info().transactional();
 }
 
 SinkRunner::~SinkRunner() { Stop(Clock::now()); }
@@ -150,23 +151,25 @@ void SinkRunner::RecordLocked(const FlushRecord& record) {
 
 SinkRunner::WriteOutcome SinkRunner::WriteRetrying(const std::shared_ptr<const RowBatch>& rows,
                                                   uint64_t first_row_seq, uint64_t batch_seq,
-                                                  WriteResult* result) {
+                                                  bool stable, WriteResult* result) {
   const int64_t n = rows->num_rows();
   // Deterministic: the same rows get the same id after a retry or restart.
   const std::string batch_id = stream_ + ":" + name_ + ":" + std::to_string(first_row_seq) + "-" +
                                std::to_string(first_row_seq + static_cast<uint64_t>(n));
-  sinkhost_batch_info info;
+  sinkhost_batch_info info{};
   info.struct_size = sizeof(info);
   info.batch_id = batch_id.c_str();
   info.first_sequence = first_row_seq;
   info.row_count = static_cast<uint64_t>(n);
+  info.flags = stable ? SINKHOST_BATCH_STABLE_POSITIONS : 0;
 
   for (uint32_t attempt = 1;; ++attempt) {
     info.attempt = attempt - 1;
     const Clock::time_point start = Clock::now();
     // Open failures after startup (database down, table being migrated)
     // pause and retry; they never discard the batch.
-    Status st = EnsureOpen();
+    Status st = stable && before_stable_write_ ? before_stable_write_() : Status::OK();
+    if (st.ok()) st = EnsureOpen();
     bool open_failed = !st.ok();
     if (st.ok()) {
       UniqueArray array;
@@ -237,7 +240,7 @@ bool SinkRunner::Isolate(const SealedBatch& batch, int64_t begin, int64_t end,
     WriteResult result;
     const WriteOutcome outcome =
         WriteRetrying(half, batch.first_row_seq + static_cast<uint64_t>(a), batch.batch_seq,
-                      &result);
+                      batch.stable_positions, &result);
     half.reset();
     if (outcome == WriteOutcome::kAbandoned) return false;
     if (outcome == WriteOutcome::kDelivered) out->delivered += b - a;
@@ -251,7 +254,7 @@ bool SinkRunner::Deliver(const SealedBatch& batch) {
   const Clock::time_point start = Clock::now();
   WriteResult result;
   const WriteOutcome outcome = WriteRetrying(batch.rows, batch.first_row_seq, batch.batch_seq,
-                                             &result);
+                                             batch.stable_positions, &result);
   if (outcome == WriteOutcome::kAbandoned) return false;
   if (outcome == WriteOutcome::kDelivered) {
     std::lock_guard<std::mutex> lock(mu_);

@@ -87,6 +87,15 @@ class SinkRunner {
   ~SinkRunner();  // Stop(0) if still running
 
   const std::string& name() const { return name_; }
+  // Whether the plugin declares SINKHOST_CAP_TRANSACTIONAL.
+  bool transactional() const { return transactional_; }
+
+  // Called before each write of a batch with stable positions, until it
+  // returns OK (failures back off like a failed write). The stream uses it
+  // to make the batch's log records durable first, so that no position a
+  // sink may record in its ledger can be handed out again after a power
+  // loss. Set before Start.
+  void SetBeforeStableWrite(std::function<Status()> hook) { before_stable_write_ = std::move(hook); }
 
   // Where refused rows go; set before Start. Without one they are dropped.
   void SetQuarantine(std::unique_ptr<Quarantine> quarantine);
@@ -135,8 +144,9 @@ class SinkRunner {
   bool Deliver(const SealedBatch& batch);
   // Writes `rows` until delivered or refused permanently, or until told to
   // abandon; retryable failures back off and retry.
+  // `stable` sets SINKHOST_BATCH_STABLE_POSITIONS.
   WriteOutcome WriteRetrying(const std::shared_ptr<const RowBatch>& rows, uint64_t first_row_seq,
-                             uint64_t batch_seq, WriteResult* result);
+                             uint64_t batch_seq, bool stable, WriteResult* result);
   // Rows [begin, end) of `batch` were refused with `refused`: delivers what
   // the sink accepts and quarantines the rest. False when abandoned.
   bool Isolate(const SealedBatch& batch, int64_t begin, int64_t end, const WriteResult& refused,
@@ -151,12 +161,14 @@ class SinkRunner {
   const Schema& schema_;
   const RetryPolicy retry_;
   const std::function<void(uint64_t)> done_;
+  bool transactional_ = false;
   UniqueSchema arrow_schema_;  // exported once, passed to every write
 
   // Used only by the runner thread (and Stop after join).
   std::unique_ptr<SinkInstance> instance_;
   // Set before Start; itself thread-safe.
   std::unique_ptr<Quarantine> quarantine_;
+  std::function<Status()> before_stable_write_;  // set before Start
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // queue changes, progress, stop requests

@@ -1,7 +1,9 @@
 #include "core/stream/stream.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
+#include <system_error>
 
 #include "core/batch/row_batch_codec.h"
 #include "core/util/log.h"
@@ -17,6 +19,14 @@ constexpr uint8_t kRowBatchRecord = 1;
 // The per-thread encoding scratch keeps its capacity between requests,
 // unless one request made it this large.
 constexpr size_t kKeepScratchBytes = 1u << 20;
+
+// Where row positions start when the log cannot say where the last run
+// stopped: nanoseconds since the epoch (see next_position_ in stream.h).
+uint64_t PositionFloor() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
 
 std::string Range(uint64_t first, uint64_t last) {
   if (first == last) return std::to_string(first);
@@ -40,6 +50,13 @@ Status Stream::Create(std::string name, Schema schema, StreamOptions options,
   stream->fingerprint_ = SchemaFingerprint(*stream->schema_);
   stream->options_ = options;
   Stream* raw = stream.get();
+  if (!options.quarantine_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.quarantine_dir, ec);
+    if (ec)
+      return Status::IoError("stream '" + stream->name_ + "': cannot create quarantine folder '" +
+                             options.quarantine_dir + "': " + ec.message());
+  }
   std::set<std::string> names;
   for (StreamSinkSpec& spec : sinks) {
     if (!names.insert(spec.name).second)
@@ -49,6 +66,15 @@ Status Stream::Create(std::string name, Schema schema, StreamOptions options,
     auto runner = std::make_unique<SinkRunner>(
         stream->name_, spec.name, std::move(spec.instance), *stream->schema_, options.retry,
         [raw, index](uint64_t batch_seq) { raw->OnBatchDone(index, batch_seq); });
+    if (!options.quarantine_dir.empty()) {
+      std::unique_ptr<Quarantine> quarantine;
+      SINKHOST_RETURN_NOT_OK(
+          Quarantine::Open(
+              (std::filesystem::path(options.quarantine_dir) / (spec.name + ".ndjson")).string(),
+              stream->name_, spec.name, *stream->schema_, &quarantine)
+              .WithContext("stream '" + stream->name_ + "', sink '" + spec.name + "'"));
+      runner->SetQuarantine(std::move(quarantine));
+    }
     SINKHOST_RETURN_NOT_OK(runner->OpenNow());
     stream->runners_.push_back(std::move(runner));
   }
@@ -73,6 +99,37 @@ Status Stream::OpenLog() {
             std::to_string(opened.damage.size()) +
             " region(s), every intact record kept (details above; `sinkhost wal inspect " +
             opened.dir + "` shows them)");
+  }
+
+  // Rows continue the positions of the last record; see next_position_.
+  next_position_ = 0;
+  if (opened.last_seq > 0) {
+    std::unique_ptr<WalReader> tail;
+    WalRecord r;
+    RowBatchHeader h;
+    if (wal_->NewReader(opened.last_seq, &tail).ok() && tail->Next(&r) &&
+        r.seq == opened.last_seq && r.type == kRowBatchRecord &&
+        PeekRowBatchHeader(r.payload, &h).ok() && h.has_position)
+      next_position_ = h.first_position + h.rows;
+  }
+  if (next_position_ == 0) {
+    next_position_ = PositionFloor();
+    Log(LogLevel::kInfo, "stream",
+        "stream '" + name_ + "': the write-ahead log has no last record to continue from; row "
+        "positions start at " + std::to_string(next_position_));
+  }
+  // A transactional sink records positions in its ledger: before it gets a
+  // batch, the batch's records must be on disk, or a power loss could hand
+  // their positions to other rows (which its ledger would then skip).
+  // `always` has fsynced them before they were buffered.
+  if (options_.wal.fsync != FsyncPolicy::kAlways) {
+    WriteAheadLog* wal = wal_.get();
+    for (auto& r : runners_)
+      if (r->transactional())
+        r->SetBeforeStableWrite([wal]() -> Status {
+          if (wal->durable_seq() >= wal->last_seq()) return Status::OK();
+          return wal->Sync();
+        });
   }
 
   std::set<std::string> configured;
@@ -182,13 +239,25 @@ Status Stream::Accept(const RowBatch& rows) {
     // them after the older records.
     const bool direct = !replaying_.load(std::memory_order_relaxed);
     if (direct) {
-      st = WaitForRoomLocked(lock, n, rows.byte_size(), /*need_slot=*/false, /*replay=*/false);
+      bool need_cut = NeedsCutLocked(next_position_, true);
+      st = WaitForRoomLocked(lock, n, rows.byte_size(), need_cut, /*replay=*/false);
+      // Waiting releases the lock, and others may have logged meanwhile.
+      while (st.ok() && !need_cut && NeedsCutLocked(next_position_, true)) {
+        need_cut = true;
+        st = WaitForRoomLocked(lock, n, rows.byte_size(), need_cut, /*replay=*/false);
+      }
     } else if (closing_) {
       st = Status::Busy("the stream is shutting down", 1000);
     }
-    if (st.ok())
+    // Read only now: WaitForRoomLocked may have let other requests take
+    // the positions that were next before it.
+    const uint64_t first_pos = next_position_;
+    if (st.ok()) {
+      SetRowBatchFirstPosition(&record, 0, first_pos);
       st = wal_->Write(std::span<const std::string_view>(&part, 1), kRowBatchRecord, &seq);
-    if (st.ok() && direct) st = BufferLocked(rows, seq);
+    }
+    if (st.ok()) next_position_ = first_pos + static_cast<uint64_t>(n);
+    if (st.ok() && direct) st = BufferLocked(rows, seq, first_pos, true);
   }
   if (record.capacity() > kKeepScratchBytes) std::string().swap(record);
   if (!st.ok()) return st;
@@ -232,13 +301,28 @@ Status Stream::WaitForRoomLocked(std::unique_lock<std::mutex>& lock, int64_t row
   }
 }
 
-Status Stream::BufferLocked(const RowBatch& rows, uint64_t seq) {
+bool Stream::NeedsCutLocked(uint64_t first_pos, bool stable) const {
+  return buffered_any_ && (first_pos != buffer_next_pos_ || stable != buffer_pos_stable_);
+}
+
+Status Stream::BufferLocked(const RowBatch& rows, uint64_t seq, uint64_t first_pos,
+                            bool stable) {
   const uint64_t n = static_cast<uint64_t>(rows.num_rows());
+  if (n > 0) {
+    // A batch is one contiguous range of positions (its id and the sinks'
+    // ledgers say first-end): a record that does not continue the open
+    // batch starts a new one. Happens in replay only (after records of an
+    // older version, or where a new numbering starts).
+    if (NeedsCutLocked(first_pos, stable)) buffer_->Seal(FlushReason::kManual);
+    buffered_any_ = true;
+    buffer_next_pos_ = first_pos + n;
+    buffer_pos_stable_ = stable;
+  }
   {
     // Noted before the append, which may seal and dispatch these rows.
     std::lock_guard<std::mutex> lock(map_mu_);
     next_row_ += n;
-    records_.push_back(LoggedRecord{seq, next_row_, n});
+    records_.push_back(LoggedRecord{seq, next_row_, n, first_pos, stable});
   }
   Status st = buffer_->Append(rows);
   if (!st.ok()) {
@@ -279,6 +363,16 @@ void Stream::Dispatch(SealedBatch&& batch) {
     std::lock_guard<std::mutex> lock(map_mu_);
     BatchRecords b;
     b.batch_seq = batch.batch_seq;
+    // The batch's rows as stable positions: its first row's, from the
+    // record holding it (BufferLocked keeps a batch contiguous).
+    batch.stable_positions = false;
+    for (size_t i = records_head_; i < records_.size(); ++i) {
+      const LoggedRecord& r = records_[i];
+      if (r.rows == 0 || r.end_row <= batch.first_row_seq) continue;
+      batch.stable_positions = r.stable;
+      batch.first_row_seq = r.first_pos + (batch.first_row_seq - (r.end_row - r.rows));
+      break;
+    }
     while (records_head_ < records_.size() && records_[records_head_].end_row <= end_row) {
       const LoggedRecord& r = records_[records_head_++];
       if (r.rows > 0) b.last_seq = r.seq;
@@ -394,18 +488,26 @@ void Stream::Replay() {
                   " of the write-ahead log cannot be replayed and is skipped: " +
                   decoded.message());
       }
+      // The rows' stable positions, as logged. Records of codec version 1
+      // have none: they go in batches of their own without the flag, so
+      // ledgers neither skip them nor record them (at least once).
+      RowBatchHeader header;
+      const bool stable = decoded.ok() && PeekRowBatchHeader(r.payload, &header).ok() &&
+                          header.has_position;
       bool cut_here = false;
       while (cut < replay_cuts_.size() && replay_cuts_[cut] < r.seq) {
         cut_here = true;
         ++cut;
       }
       std::unique_lock<std::mutex> lock(accept_mu_);
+      const uint64_t first_pos = stable ? header.first_position : buffer_next_pos_;
+      if (rows.num_rows() > 0 && NeedsCutLocked(first_pos, stable)) cut_here = true;
       if (cut_here) {
         if (!WaitForRoomLocked(lock, 0, 0, /*need_slot=*/true, /*replay=*/true).ok()) break;
         buffer_->Seal(FlushReason::kManual);
       }
       if (!WaitForRoomLocked(lock, rows.num_rows(), rows.byte_size(), false, true).ok()) break;
-      (void)BufferLocked(rows, r.seq);
+      (void)BufferLocked(rows, r.seq, first_pos, stable);
       ++replayed_records_;
       replayed_rows_ += static_cast<uint64_t>(rows.num_rows());
       next = r.seq + 1;
@@ -546,6 +648,16 @@ int64_t Stream::ShutdownOnce(std::chrono::milliseconds timeout) {
             "start");
   }
   return undelivered;
+}
+
+Status Stream::ReplayQuarantine(const std::string& sink, int64_t* rows) {
+  *rows = 0;
+  for (const auto& r : runners_)
+    if (r->name() == sink) return r->ReplayQuarantine(rows);
+  std::string known;
+  for (const auto& r : runners_) known += (known.empty() ? "'" : ", '") + r->name() + "'";
+  return Status::InvalidArgument("stream '" + name_ + "' has no sink '" + sink +
+                                 "' (its sinks: " + known + ")");
 }
 
 StreamStats Stream::Stats() const {

@@ -61,6 +61,10 @@ struct StreamOptions {
   // <data_dir>/wal/<stream>); empty: no log.
   std::string wal_dir;
   WalOptions wal;
+  // Where each sink's refused rows are kept, as <quarantine_dir>/<sink>.ndjson
+  // (the host uses <data_dir>/quarantine/<stream>); created when missing.
+  // Empty: no quarantine, a refused batch is counted as failed and dropped.
+  std::string quarantine_dir;
 };
 
 // The write-ahead log as seen from its stream.
@@ -144,6 +148,12 @@ class Stream {
   // next start.
   int64_t Shutdown(std::chrono::milliseconds timeout);
 
+  // Sends the rows in `sink`'s quarantine file to it again, after the
+  // batches already queued for it (see SinkRunner::ReplayQuarantine); *rows
+  // is how many were taken. InvalidArgument naming the sink when the stream
+  // has no such sink or no quarantine; Busy while a replay is under way.
+  Status ReplayQuarantine(const std::string& sink, int64_t* rows);
+
   StreamStats Stats() const;
 
  private:
@@ -152,6 +162,10 @@ class Stream {
     uint64_t seq = 0;
     uint64_t end_row = 0;  // stream-wide row number one past its last row
     uint64_t rows = 0;
+    // The stable position of its first row (stored in the record), and
+    // whether it has one (records of codec version 1 do not).
+    uint64_t first_pos = 0;
+    bool stable = false;
   };
   // The log records behind one sealed batch.
   struct BatchRecords {
@@ -183,7 +197,14 @@ class Stream {
   Status WaitForRoomLocked(std::unique_lock<std::mutex>& lock, int64_t rows, uint64_t bytes,
                            bool need_slot, bool replay);
   // Notes record `seq` as the next rows of the buffer and appends them.
-  Status BufferLocked(const RowBatch& rows, uint64_t seq);
+  // `first_pos` and `stable` are the record's stable positions (see
+  // next_position_); the open batch is sealed first when they do not
+  // continue it, so that every batch is one contiguous range of positions.
+  // Callers make room for that seal (NeedsCutLocked).
+  Status BufferLocked(const RowBatch& rows, uint64_t seq, uint64_t first_pos, bool stable);
+  // With accept_mu_ held: whether buffering a record at `first_pos` must
+  // seal the open batch first.
+  bool NeedsCutLocked(uint64_t first_pos, bool stable) const;
   // Wakes WaitForRoomLocked after room was made without accept_mu_.
   void NotifyRoom();
   void Replay();
@@ -202,6 +223,20 @@ class Stream {
   // before the first record past each, so no batch mixes records one sink
   // has and records it lacks.
   std::vector<uint64_t> replay_cuts_;
+
+  // Stable row positions. Every logged row has a position that survives
+  // restarts: a record stores its first row's (row_batch_codec.h), and the
+  // next record continues from the last one in the log. When the log has
+  // no readable last record (a new log, every segment deleted), numbering
+  // starts at the current time in nanoseconds since the epoch, which is
+  // above every earlier position as long as a stream never averaged more
+  // than one row per nanosecond. Sinks record positions in their ledgers
+  // (sinkhost/ledger.hpp), so a position is never handed out twice.
+  // Guarded by accept_mu_.
+  uint64_t next_position_ = 0;   // of the next row logged
+  uint64_t buffer_next_pos_ = 0;  // of the row after the last one buffered
+  bool buffer_pos_stable_ = true;
+  bool buffered_any_ = false;
   uint64_t replay_from_ = 0;  // 0: nothing to replay
   uint64_t replay_to_ = 0;
 

@@ -16,6 +16,10 @@ std::string WalDir(const HostConfig& config, const std::string& stream) {
   return (std::filesystem::path(config.data_dir) / "wal" / stream).string();
 }
 
+std::string QuarantineDir(const HostConfig& config, const std::string& stream) {
+  return (std::filesystem::path(config.data_dir) / "quarantine" / stream).string();
+}
+
 Status CreateSinkInstances(const StreamConfig& stream, const std::vector<std::string>& plugin_dirs,
                            PluginCache* cache, std::vector<StreamSinkSpec>* out) {
   for (const SinkConfig& sink : stream.sinks) {
@@ -48,6 +52,7 @@ Status StreamSet::Create(const HostConfig& config, const std::vector<std::string
     entry->uid = g_next_uid.fetch_add(1);
     StreamOptions options = sc.options;
     options.wal_dir = WalDir(config, sc.name);
+    options.quarantine_dir = QuarantineDir(config, sc.name);
     // Stream::Create opens the sinks and recovers the log; its errors name
     // the stream (and the sink).
     SINKHOST_RETURN_NOT_OK(

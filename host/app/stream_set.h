@@ -32,6 +32,9 @@ using PluginCache = std::map<std::string, std::shared_ptr<PluginLibrary>>;
 
 // <data_dir>/wal/<stream>: the directory of a stream's write-ahead log.
 std::string WalDir(const HostConfig& config, const std::string& stream);
+// <data_dir>/quarantine/<stream>: where the stream's sinks keep the rows
+// they refused, one <sink>.ndjson each.
+std::string QuarantineDir(const HostConfig& config, const std::string& stream);
 
 // Loads the plugins of `stream`'s sinks and creates (but does not open) an
 // instance for each. Errors read "stream 'S', sink 'K': ...".

@@ -70,10 +70,15 @@ class AdminHandler : public GuardedHandler {
         return MethodNotAllowed(request, response, path, "POST");
       return Flush(request, response);
     }
+    if (path == "/api/quarantine/replay") {
+      if (method != HTTPRequest::HTTP_POST)
+        return MethodNotAllowed(request, response, path, "POST");
+      return ReplayQuarantine(request, response);
+    }
     SendError(response, 404,
               "no endpoint at " + path +
                   " (this listener has GET /healthz, GET /api/stats, GET /metrics, POST "
-                  "/api/flush)");
+                  "/api/flush, POST /api/quarantine/replay)");
   }
 
  private:
@@ -145,6 +150,77 @@ class AdminHandler : public GuardedHandler {
       log().warning("POST " + request.getURI() + ": some sinks did not finish within " +
                     std::to_string(timeout_ms) + " ms");
     SendJson(response, completed ? 200 : 504, JsonText(json, 2));
+  }
+
+  // POST /api/quarantine/replay?sink=NAME[&stream=S]: queues the rows of the
+  // sink's quarantine file for delivery again. Without ?stream the stream is
+  // the one that has a sink of that name, when only one has.
+  void ReplayQuarantine(HTTPServerRequest& request, HTTPServerResponse& response) {
+    Poco::URI::QueryParameters params;
+    try {
+      params = Poco::URI(request.getURI()).getQueryParameters();
+    } catch (const Poco::Exception& ex) {
+      return SendError(response, 400, "bad query string: " + ex.message());
+    }
+    std::optional<std::string> sink, stream_name;
+    for (const auto& [key, value] : params) {
+      if (key == "sink") {
+        sink = value;
+      } else if (key == "stream") {
+        stream_name = value;
+      } else {
+        return SendError(response, 400,
+                         "unknown query parameter '" + key + "' (known: sink, stream)");
+      }
+    }
+    if (!sink || sink->empty())
+      return SendError(response, 400, "sink: is required, e.g. ?sink=NAME");
+    auto has_sink = [&](const Stream& s) {
+      for (const SinkStats& k : s.Stats().sinks)
+        if (k.name == *sink) return true;
+      return false;
+    };
+    Stream* stream = nullptr;
+    if (stream_name) {
+      const StreamSet::Entry* entry = e_.streams->Find(*stream_name);
+      if (entry == nullptr)
+        return SendError(response, 404, "unknown stream '" + *stream_name + "'");
+      if (!has_sink(*entry->stream))
+        return SendError(response, 404,
+                         "stream '" + *stream_name + "' has no sink '" + *sink + "'");
+      stream = entry->stream.get();
+    } else {
+      std::vector<Stream*> matches;
+      std::string names;
+      for (const auto& e : e_.streams->entries()) {
+        if (!has_sink(*e->stream)) continue;
+        matches.push_back(e->stream.get());
+        names += (names.empty() ? "'" : ", '") + e->stream->name() + "'";
+      }
+      if (matches.empty())
+        return SendError(response, 404, "no stream has a sink '" + *sink + "'");
+      if (matches.size() > 1)
+        return SendError(response, 400,
+                         "stream: sink '" + *sink + "' is in several streams (" + names +
+                             "); name one with ?stream=NAME");
+      stream = matches.front();
+    }
+    int64_t rows = 0;
+    Status st = stream->ReplayQuarantine(*sink, &rows);
+    if (st.IsBusy())
+      return SendError(response, 409, "stream '" + stream->name() + "', sink '" + *sink +
+                                           "': " + st.message());
+    if (!st.ok())
+      return SendError(response, st.IsInvalidArgument() ? 404 : 500,
+                       "stream '" + stream->name() + "', sink '" + *sink + "': " + st.message());
+    log().information("POST " + request.getURI() + ": " + std::to_string(rows) +
+                      " quarantined rows queued for stream '" + stream->name() + "', sink '" +
+                      *sink + "'");
+    Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    json->set("stream", stream->name());
+    json->set("sink", *sink);
+    json->set("rows", rows);
+    SendJson(response, 200, JsonText(json, 2));
   }
 
   void MethodNotAllowed(HTTPServerRequest& request, HTTPServerResponse& response,

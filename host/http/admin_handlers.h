@@ -7,6 +7,9 @@
 //                      (?stream=NAME, ?timeout=30s); 200, or 504 when a sink
 //                      did not finish in time
 //   GET  /metrics      Prometheus text format 0.0.4
+//   POST /api/quarantine/replay?sink=NAME[&stream=S]
+//                      queue a sink's quarantined rows for delivery again;
+//                      404 unknown sink or stream, 409 while one runs
 //
 // Shapes: docs/configuration.md. A flush holds its server thread until it
 // completes or times out. With a token set, every endpoint but /healthz

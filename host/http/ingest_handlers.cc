@@ -32,6 +32,8 @@ constexpr size_t kKeepBytes = 1u << 20;
 // After a 413, how much more of the refused body is read and dropped so the
 // close does not reset the connection before the client read the answer.
 constexpr uint64_t kDrainAfter413 = 64u << 20;
+// Retry-After while a stream's log is read-only: only a restart helps.
+constexpr int64_t kReadOnlyRetryAfterMs = 60000;
 
 constexpr std::string_view kEventPath = "/api/event";
 constexpr std::string_view kBulkPrefix = "/v1/streams/";
@@ -240,12 +242,29 @@ class IngestHandler : public GuardedHandler {
     return false;
   }
 
+  // Accept refused the rows. InvalidArgument: the request's log record can
+  // never fit under wal.max_size, so a retry cannot help (413). Otherwise
+  // 503 with Retry-After: a full buffer or log, a shutdown, or a log that
+  // an I/O error turned read-only until a restart.
   void SendBusy(HTTPServerResponse& response, const Stream& stream, const Status& st) {
-    const int64_t ms = st.retry_after_ms();
+    if (st.IsInvalidArgument()) {
+      SendError(response, 413,
+                "stream '" + stream.name() + "' can never take this request (wal.max_size " +
+                    std::to_string(stream.options().wal.max_total_bytes) +
+                    " bytes); send it in smaller parts: " + st.message());
+      return;
+    }
+    const bool read_only =
+        st.code() == Status::Code::kIoError && !stream.Stats().wal.log.error.empty();
+    const int64_t ms = read_only ? kReadOnlyRetryAfterMs : st.retry_after_ms();
     const int64_t seconds = ms > 0 ? (ms + 999) / 1000 : 1;
     response.set("Retry-After", std::to_string(seconds));
     SendError(response, 503,
-              "stream '" + stream.name() + "' cannot take events now: " + st.message());
+              read_only ? "stream '" + stream.name() +
+                              "' cannot take events: its write-ahead log is read-only after an "
+                              "I/O error, until sinkhost is restarted: " + st.message()
+                        : "stream '" + stream.name() + "' cannot take events now: " +
+                              st.message());
   }
 
   void Preflight(HTTPServerRequest& request, HTTPServerResponse& response) {

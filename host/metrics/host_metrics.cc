@@ -13,11 +13,33 @@ double Seconds(WallClock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
-// Writes one family with one sample per stream.
+// Writes one family with one sample per stream (when `has` says so).
 void PerStream(PrometheusText* t, const HostSnapshot& s, const char* name, const char* type,
-               const char* help, const std::function<double(const StreamStats&)>& value) {
+               const char* help, const std::function<double(const StreamStats&)>& value,
+               const std::function<bool(const StreamStats&)>& has = nullptr) {
   t->Family(name, type, help);
-  for (const StreamStats& st : s.streams) t->Sample({{"stream", st.name}}, value(st));
+  for (const StreamStats& st : s.streams) {
+    if (has && !has(st)) continue;
+    t->Sample({{"stream", st.name}}, value(st));
+  }
+}
+
+// Writes one family with one sample per stream that has a write-ahead log.
+void PerWal(PrometheusText* t, const HostSnapshot& s, const char* name, const char* type,
+            const char* help, const std::function<double(const StreamWalStats&)>& value) {
+  PerStream(t, s, name, type, help, [&](const StreamStats& st) { return value(st.wal); },
+            [](const StreamStats& st) { return st.wal.enabled; });
+}
+
+// Writes one family with one sample per sink position in a write-ahead log.
+void PerWalConsumer(PrometheusText* t, const HostSnapshot& s, const char* name, const char* help,
+                    const std::function<double(const WalStats&, const WalConsumerPosition&)>& value) {
+  t->Family(name, "gauge", help);
+  for (const StreamStats& st : s.streams) {
+    if (!st.wal.enabled) continue;
+    for (const WalConsumerPosition& c : st.wal.log.consumers)
+      t->Sample({{"stream", st.name}, {"sink", c.name}}, value(st.wal.log, c));
+  }
 }
 
 // Writes one family with one sample per sink (when `has` says so).
@@ -129,6 +151,94 @@ std::string RenderPrometheusMetrics(const HostSnapshot& s) {
   PerSink(&t, s, "sinkhost_sink_last_flush_success", "gauge",
           "1 when the sink's last batch was delivered, 0 when it failed.",
           [](const SinkStats& k) { return k.last_flush.ok ? 1.0 : 0.0; }, has_flush);
+
+  // Write-ahead logs (streams without one have no samples).
+  t.Family("sinkhost_wal_info", "gauge", "The stream's write-ahead log and its wal.fsync; always 1.");
+  for (const StreamStats& st : s.streams)
+    if (st.wal.enabled)
+      t.Sample({{"stream", st.name}, {"fsync", FsyncPolicyName(st.wal.log.fsync)}}, 1);
+  PerWal(&t, s, "sinkhost_wal_segments", "gauge", "Segment files in the log.",
+         [](const StreamWalStats& w) { return double(w.log.segments); });
+  PerWal(&t, s, "sinkhost_wal_bytes", "gauge", "Bytes of all segment files together.",
+         [](const StreamWalStats& w) { return double(w.log.total_bytes); });
+  PerWal(&t, s, "sinkhost_wal_max_bytes", "gauge",
+         "Cap on the segment files together (wal.max_size); 0: none.",
+         [](const StreamWalStats& w) { return double(w.log.max_total_bytes); });
+  PerWal(&t, s, "sinkhost_wal_first_seq", "gauge", "First record the oldest segment may hold.",
+         [](const StreamWalStats& w) { return double(w.log.first_seq); });
+  PerWal(&t, s, "sinkhost_wal_last_seq", "gauge", "Last record appended (0: none yet).",
+         [](const StreamWalStats& w) { return double(w.log.last_seq); });
+  PerWal(&t, s, "sinkhost_wal_durable_seq", "gauge", "Last record known to be fsynced.",
+         [](const StreamWalStats& w) { return double(w.log.durable_seq); });
+  PerWal(&t, s, "sinkhost_wal_appends_total", "counter", "Records appended since start.",
+         [](const StreamWalStats& w) { return double(w.log.appends); });
+  PerWal(&t, s, "sinkhost_wal_appended_bytes_total", "counter",
+         "Payload bytes appended since start.",
+         [](const StreamWalStats& w) { return double(w.log.appended_bytes); });
+  PerWal(&t, s, "sinkhost_wal_fsyncs_total", "counter", "Fsyncs of segment data since start.",
+         [](const StreamWalStats& w) { return double(w.log.fsyncs); });
+  t.Family("sinkhost_wal_appends_rejected_total", "counter",
+           "Appends refused (503) because the log was at wal.max_size (full) or the disk was "
+           "full (no_space).");
+  for (const StreamStats& st : s.streams) {
+    if (!st.wal.enabled) continue;
+    t.Sample({{"stream", st.name}, {"reason", "full"}}, double(st.wal.log.rejected_full));
+    t.Sample({{"stream", st.name}, {"reason", "no_space"}}, double(st.wal.log.rejected_no_space));
+  }
+  PerWal(&t, s, "sinkhost_wal_segments_deleted_total", "counter",
+         "Segments deleted once every sink had confirmed them.",
+         [](const StreamWalStats& w) { return double(w.log.segments_deleted); });
+  PerWalConsumer(&t, s, "sinkhost_wal_sink_confirmed_seq",
+                 "Last record the sink has confirmed (delivered or refused for good).",
+                 [](const WalStats&, const WalConsumerPosition& c) {
+                   return double(c.confirmed_seq);
+                 });
+  PerWalConsumer(&t, s, "sinkhost_wal_sink_pending_records",
+                 "Records in the log the sink has not confirmed yet.",
+                 [](const WalStats& l, const WalConsumerPosition& c) {
+                   return l.last_seq > c.confirmed_seq ? double(l.last_seq - c.confirmed_seq) : 0;
+                 });
+  PerWal(&t, s, "sinkhost_wal_damaged_regions", "gauge",
+         "Damaged regions found since start (at open and during replay).",
+         [](const StreamWalStats& w) { return double(w.log.damage.size()); });
+  PerWal(&t, s, "sinkhost_wal_damage_lost_records", "gauge",
+         "Records known lost in damaged regions found since start.",
+         [](const StreamWalStats& w) {
+           double n = 0;
+           for (const WalDamage& d : w.log.damage) n += double(d.lost_records());
+           return n;
+         });
+  PerWal(&t, s, "sinkhost_wal_damage_bytes", "gauge",
+         "Damaged bytes skipped or cut off in regions found since start.",
+         [](const StreamWalStats& w) {
+           double n = 0;
+           for (const WalDamage& d : w.log.damage) n += double(d.bytes);
+           return n;
+         });
+  PerWal(&t, s, "sinkhost_wal_read_only", "gauge",
+         "1 once a failed fsync turned the log read-only (ingest answers 503 until a restart).",
+         [](const StreamWalStats& w) { return w.log.error.empty() ? 0.0 : 1.0; });
+  PerWal(&t, s, "sinkhost_wal_replaying", "gauge",
+         "1 while the records some sink had not confirmed at start are buffered again.",
+         [](const StreamWalStats& w) { return w.replaying ? 1.0 : 0.0; });
+  PerWal(&t, s, "sinkhost_wal_replay_from_seq", "gauge",
+         "First record of the startup replay (0: nothing to replay).",
+         [](const StreamWalStats& w) { return double(w.replay_from_seq); });
+  PerWal(&t, s, "sinkhost_wal_replay_to_seq", "gauge",
+         "Last record in the log when it was opened (end of the startup replay).",
+         [](const StreamWalStats& w) { return double(w.replay_to_seq); });
+  PerWal(&t, s, "sinkhost_wal_replayed_records_total", "counter",
+         "Records buffered again by the startup replay, with those accepted meanwhile.",
+         [](const StreamWalStats& w) { return double(w.replayed_records); });
+  PerWal(&t, s, "sinkhost_wal_replayed_rows_total", "counter",
+         "Rows buffered again by the startup replay.",
+         [](const StreamWalStats& w) { return double(w.replayed_rows); });
+  PerWal(&t, s, "sinkhost_wal_unreadable_records_total", "counter",
+         "Records whose payload could not be decoded (logged, not delivered).",
+         [](const StreamWalStats& w) { return double(w.unreadable_records); });
+  PerWal(&t, s, "sinkhost_wal_confirm_errors_total", "counter",
+         "Sink positions that could not be written to the log.",
+         [](const StreamWalStats& w) { return double(w.confirm_errors); });
 
   // HTTP.
   t.Family("sinkhost_http_requests_total", "counter",

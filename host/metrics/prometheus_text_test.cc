@@ -89,6 +89,46 @@ HostSnapshot SampleSnapshot() {
   return s;
 }
 
+// SampleSnapshot with a write-ahead log on `events`.
+HostSnapshot WalSnapshot() {
+  HostSnapshot s = SampleSnapshot();
+  StreamStats& st = s.streams[0];
+  StreamWalStats& w = st.wal;
+  w.enabled = true;
+  w.log.dir = "data/wal/events";
+  w.log.fsync = FsyncPolicy::kAlways;
+  w.log.segments = 3;
+  w.log.total_bytes = 5000;
+  w.log.max_total_bytes = 8192;
+  w.log.first_seq = 4;
+  w.log.last_seq = 20;
+  w.log.durable_seq = 19;
+  w.log.appends = 17;
+  w.log.appended_bytes = 4000;
+  w.log.fsyncs = 6;
+  w.log.rejected_full = 2;
+  w.log.rejected_no_space = 1;
+  w.log.segments_deleted = 5;
+  w.log.consumers = {{"main", 12}, {"archive", 20}};
+  WalDamage d;
+  d.kind = WalDamageKind::kBadPayloadChecksum;
+  d.file = "00000000000000000004.seg";
+  d.offset = 4096;
+  d.bytes = 120;
+  d.first_lost_seq = 9;
+  d.last_lost_seq = 10;
+  w.log.damage = {d};
+  w.log.error = "wal x: fsync failed: Input/output error; the log accepts no more appends";
+  w.replaying = true;
+  w.replay_from_seq = 5;
+  w.replay_to_seq = 18;
+  w.replayed_records = 7;
+  w.replayed_rows = 70;
+  w.unreadable_records = 1;
+  w.confirm_errors = 3;
+  return s;
+}
+
 double Value(const std::string& text, const std::string& series) {
   const size_t at = text.find("\n" + series + " ");
   if (at == std::string::npos) return -1;
@@ -177,6 +217,43 @@ class PrometheusTextTest : public QObject {
     QVERIFY(m.find("sink=\"we\\\"ird\\\\na\\nme\"") != std::string::npos);
     QVERIFY(m.find("sinkhost_sink_last_flush_rows{stream=\"events\",sink=\"we") ==
             std::string::npos);
+  }
+
+  void walMetricsCarryTheLog() {
+    QVERIFY(RenderPrometheusMetrics(SampleSnapshot()).find("\nsinkhost_wal_") == std::string::npos);
+    const std::string m = RenderPrometheusMetrics(WalSnapshot());
+    const std::string problem = FormatProblems(m);
+    QVERIFY2(problem.empty(), (problem + "\n" + m).c_str());
+    const std::map<std::string, double> want = {
+        {"sinkhost_wal_info{stream=\"events\",fsync=\"always\"}", 1},
+        {"sinkhost_wal_segments{stream=\"events\"}", 3},
+        {"sinkhost_wal_bytes{stream=\"events\"}", 5000},
+        {"sinkhost_wal_max_bytes{stream=\"events\"}", 8192},
+        {"sinkhost_wal_first_seq{stream=\"events\"}", 4},
+        {"sinkhost_wal_last_seq{stream=\"events\"}", 20},
+        {"sinkhost_wal_durable_seq{stream=\"events\"}", 19},
+        {"sinkhost_wal_appends_total{stream=\"events\"}", 17},
+        {"sinkhost_wal_appended_bytes_total{stream=\"events\"}", 4000},
+        {"sinkhost_wal_fsyncs_total{stream=\"events\"}", 6},
+        {"sinkhost_wal_appends_rejected_total{stream=\"events\",reason=\"full\"}", 2},
+        {"sinkhost_wal_appends_rejected_total{stream=\"events\",reason=\"no_space\"}", 1},
+        {"sinkhost_wal_segments_deleted_total{stream=\"events\"}", 5},
+        {"sinkhost_wal_sink_confirmed_seq{stream=\"events\",sink=\"main\"}", 12},
+        {"sinkhost_wal_sink_pending_records{stream=\"events\",sink=\"main\"}", 8},
+        {"sinkhost_wal_sink_pending_records{stream=\"events\",sink=\"archive\"}", 0},
+        {"sinkhost_wal_damaged_regions{stream=\"events\"}", 1},
+        {"sinkhost_wal_damage_lost_records{stream=\"events\"}", 2},
+        {"sinkhost_wal_damage_bytes{stream=\"events\"}", 120},
+        {"sinkhost_wal_read_only{stream=\"events\"}", 1},
+        {"sinkhost_wal_replaying{stream=\"events\"}", 1},
+        {"sinkhost_wal_replay_from_seq{stream=\"events\"}", 5},
+        {"sinkhost_wal_replay_to_seq{stream=\"events\"}", 18},
+        {"sinkhost_wal_replayed_records_total{stream=\"events\"}", 7},
+        {"sinkhost_wal_replayed_rows_total{stream=\"events\"}", 70},
+        {"sinkhost_wal_unreadable_records_total{stream=\"events\"}", 1},
+        {"sinkhost_wal_confirm_errors_total{stream=\"events\"}", 3}};
+    for (const auto& [series, value] : want)
+      QVERIFY2(Value(m, series) == value, (series + " in\n" + m).c_str());
   }
 };
 

@@ -58,6 +58,66 @@ Object::Ptr SinkToJson(const SinkStats& k) {
   return o;
 }
 
+// The stream's write-ahead log: {"enabled": false} without one.
+Object::Ptr WalToJson(const StreamWalStats& w) {
+  Object::Ptr o = NewObject();
+  o->set("enabled", w.enabled);
+  if (!w.enabled) return o;
+  const WalStats& l = w.log;
+  o->set("dir", l.dir);
+  o->set("fsync", std::string(FsyncPolicyName(l.fsync)));
+  o->set("segments", l.segments);
+  o->set("bytes", l.total_bytes);
+  o->set("max_bytes", l.max_total_bytes);
+  o->set("first_seq", l.first_seq);
+  o->set("last_seq", l.last_seq);
+  o->set("durable_seq", l.durable_seq);
+  o->set("appends", l.appends);
+  o->set("appended_bytes", l.appended_bytes);
+  o->set("fsyncs", l.fsyncs);
+  o->set("rejected_full", l.rejected_full);
+  o->set("rejected_no_space", l.rejected_no_space);
+  o->set("segments_deleted", l.segments_deleted);
+  Object::Ptr consumers = NewObject();
+  for (const WalConsumerPosition& c : l.consumers) {
+    Object::Ptr k = NewObject();
+    k->set("confirmed_seq", c.confirmed_seq);
+    k->set("pending_records", l.last_seq > c.confirmed_seq ? l.last_seq - c.confirmed_seq : 0);
+    consumers->set(c.name, k);
+  }
+  o->set("consumers", consumers);
+  uint64_t lost_records = 0, damaged_bytes = 0;
+  Array::Ptr damage = new Array();
+  for (const WalDamage& d : l.damage) {
+    lost_records += d.lost_records();
+    damaged_bytes += d.bytes;
+    Object::Ptr k = NewObject();
+    k->set("kind", std::string(WalDamageKindName(d.kind)));
+    k->set("file", d.file);
+    k->set("offset", d.offset);
+    k->set("bytes", d.bytes);
+    k->set("first_lost_seq", d.first_lost_seq);
+    k->set("last_lost_seq", d.last_lost_seq);
+    k->set("lost_records", d.lost_records());
+    k->set("repaired", d.repaired);
+    k->set("description", d.ToString());
+    damage->add(k);
+  }
+  o->set("damage", damage);
+  o->set("damage_lost_records", lost_records);
+  o->set("damage_bytes", damaged_bytes);
+  o->set("read_only", !l.error.empty());
+  o->set("error", l.error);
+  o->set("replaying", w.replaying);
+  o->set("replay_from_seq", w.replay_from_seq);
+  o->set("replay_to_seq", w.replay_to_seq);
+  o->set("replayed_records", w.replayed_records);
+  o->set("replayed_rows", w.replayed_rows);
+  o->set("unreadable_records", w.unreadable_records);
+  o->set("confirm_errors", w.confirm_errors);
+  return o;
+}
+
 Object::Ptr StreamToJson(const StreamStats& st, bool plausible) {
   Object::Ptr o = NewObject();
   o->set("schema", st.schema_kind);
@@ -81,6 +141,7 @@ Object::Ptr StreamToJson(const StreamStats& st, bool plausible) {
   Object::Ptr sinks = NewObject();
   for (const SinkStats& k : st.sinks) sinks->set(k.name, SinkToJson(k));
   o->set("sinks", sinks);
+  o->set("wal", WalToJson(st.wal));
   return o;
 }
 

@@ -161,6 +161,94 @@ class StatsJsonTest : public QObject {
     QCOMPARE(k.recent.size(), size_t(1));
   }
 
+  void walShape() {
+    HostSnapshot s = Snapshot();
+    QCOMPARE(Reparse(JsonText(StatsToJson(s)))->getObject("streams")->getObject("events")
+                 ->getObject("wal")->size(),
+             size_t(1));  // {"enabled": false}
+    StreamStats& st = s.streams[0];
+    StreamWalStats& w = st.wal;
+    w.enabled = true;
+    w.log.dir = "data/wal/events";
+    w.log.fsync = FsyncPolicy::kAlways;
+    w.log.segments = 3;
+    w.log.total_bytes = 5000;
+    w.log.max_total_bytes = 8192;
+    w.log.first_seq = 4;
+    w.log.last_seq = 20;
+    w.log.durable_seq = 19;
+    w.log.appends = 17;
+    w.log.appended_bytes = 4000;
+    w.log.fsyncs = 6;
+    w.log.rejected_full = 2;
+    w.log.rejected_no_space = 1;
+    w.log.segments_deleted = 5;
+    w.log.consumers = {{"main", 12}, {"archive", 20}};
+    WalDamage d;
+    d.kind = WalDamageKind::kBadPayloadChecksum;
+    d.file = "00000000000000000004.seg";
+    d.offset = 4096;
+    d.bytes = 120;
+    d.first_lost_seq = 9;
+    d.last_lost_seq = 10;
+    w.log.damage = {d};
+    w.log.error = "wal x: fsync failed: Input/output error; the log accepts no more appends";
+    w.replaying = true;
+    w.replay_from_seq = 5;
+    w.replay_to_seq = 18;
+    w.replayed_records = 7;
+    w.replayed_rows = 70;
+    w.unreadable_records = 1;
+    w.confirm_errors = 3;
+    Object::Ptr o = Reparse(JsonText(StatsToJson(s)))->getObject("streams")->getObject("events")
+                        ->getObject("wal");
+    QVERIFY(o);
+    QCOMPARE(o->getValue<bool>("enabled"), true);
+    QCOMPARE(o->getValue<std::string>("dir"), std::string("data/wal/events"));
+    QCOMPARE(o->getValue<std::string>("fsync"), std::string("always"));
+    QCOMPARE(o->getValue<int64_t>("segments"), int64_t(3));
+    QCOMPARE(o->getValue<int64_t>("bytes"), int64_t(5000));
+    QCOMPARE(o->getValue<int64_t>("max_bytes"), int64_t(8192));
+    QCOMPARE(o->getValue<int64_t>("first_seq"), int64_t(4));
+    QCOMPARE(o->getValue<int64_t>("last_seq"), int64_t(20));
+    QCOMPARE(o->getValue<int64_t>("durable_seq"), int64_t(19));
+    QCOMPARE(o->getValue<int64_t>("appends"), int64_t(17));
+    QCOMPARE(o->getValue<int64_t>("appended_bytes"), int64_t(4000));
+    QCOMPARE(o->getValue<int64_t>("fsyncs"), int64_t(6));
+    QCOMPARE(o->getValue<int64_t>("rejected_full"), int64_t(2));
+    QCOMPARE(o->getValue<int64_t>("rejected_no_space"), int64_t(1));
+    QCOMPARE(o->getValue<int64_t>("segments_deleted"), int64_t(5));
+    Object::Ptr c = o->getObject("consumers");
+    QCOMPARE(c->getObject("main")->getValue<int64_t>("confirmed_seq"), int64_t(12));
+    QCOMPARE(c->getObject("main")->getValue<int64_t>("pending_records"), int64_t(8));
+    QCOMPARE(c->getObject("archive")->getValue<int64_t>("pending_records"), int64_t(0));
+    Array::Ptr damage = o->getArray("damage");
+    QCOMPARE(damage->size(), size_t(1));
+    Object::Ptr dj = damage->getObject(0);
+    QCOMPARE(dj->getValue<std::string>("kind"), std::string("bad payload checksum"));
+    QCOMPARE(dj->getValue<std::string>("file"), std::string("00000000000000000004.seg"));
+    QCOMPARE(dj->getValue<int64_t>("offset"), int64_t(4096));
+    QCOMPARE(dj->getValue<int64_t>("bytes"), int64_t(120));
+    QCOMPARE(dj->getValue<int64_t>("first_lost_seq"), int64_t(9));
+    QCOMPARE(dj->getValue<int64_t>("last_lost_seq"), int64_t(10));
+    QCOMPARE(dj->getValue<int64_t>("lost_records"), int64_t(2));
+    QCOMPARE(dj->getValue<bool>("repaired"), false);
+    QCOMPARE(dj->getValue<std::string>("description"),
+             std::string("00000000000000000004.seg at 4096: bad payload checksum, 120 bytes, "
+                         "records 9..10 lost"));
+    QCOMPARE(o->getValue<int64_t>("damage_lost_records"), int64_t(2));
+    QCOMPARE(o->getValue<int64_t>("damage_bytes"), int64_t(120));
+    QCOMPARE(o->getValue<bool>("read_only"), true);
+    QVERIFY(o->getValue<std::string>("error").find("fsync failed") != std::string::npos);
+    QCOMPARE(o->getValue<bool>("replaying"), true);
+    QCOMPARE(o->getValue<int64_t>("replay_from_seq"), int64_t(5));
+    QCOMPARE(o->getValue<int64_t>("replay_to_seq"), int64_t(18));
+    QCOMPARE(o->getValue<int64_t>("replayed_records"), int64_t(7));
+    QCOMPARE(o->getValue<int64_t>("replayed_rows"), int64_t(70));
+    QCOMPARE(o->getValue<int64_t>("unreadable_records"), int64_t(1));
+    QCOMPARE(o->getValue<int64_t>("confirm_errors"), int64_t(3));
+  }
+
   void flushShape() {
     FlushOutcome done;
     done.stream = "events";

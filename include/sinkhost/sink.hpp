@@ -89,6 +89,10 @@ struct BatchInfo {
   uint64_t first_sequence = 0;
   uint64_t row_count = 0;
   uint32_t attempt = 0;
+  // SINKHOST_BATCH_STABLE_POSITIONS: rows keep their positions across
+  // restarts, so a ledger of committed positions may skip re-sent rows
+  // (sinkhost/ledger.hpp). False from hosts older than ABI 1.1.
+  bool stable_positions = false;
 };
 
 class Sink {
@@ -298,6 +302,8 @@ struct Adapter {
           bi.first_sequence = info->first_sequence;
         if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, row_count)) bi.row_count = info->row_count;
         if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, attempt)) bi.attempt = info->attempt;
+        if (SINKHOST_HAS_FIELD(info, sinkhost_batch_info, flags))
+          bi.stable_positions = (info->flags & SINKHOST_BATCH_STABLE_POSITIONS) != 0;
       }
       return holder->sink.Write(view, bi);
     });

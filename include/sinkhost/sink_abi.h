@@ -55,8 +55,9 @@ extern "C" {
 
 /* Bumped when a change breaks old plugins; the host refuses other majors. */
 #define SINKHOST_ABI_VERSION_MAJOR 1
-/* Bumped when fields or functions are added at the end of a struct. */
-#define SINKHOST_ABI_VERSION_MINOR 0
+/* Bumped when fields or functions are added at the end of a struct.
+ * 1.1: sinkhost_batch_info.flags (SINKHOST_BATCH_STABLE_POSITIONS). */
+#define SINKHOST_ABI_VERSION_MINOR 1
 
 /* First field of the descriptor after struct_size: "SNKH". */
 #define SINKHOST_DESCRIPTOR_MAGIC 0x534E4B48u
@@ -218,18 +219,36 @@ typedef struct sinkhost_stream_info {
   const struct ArrowSchema* schema;
 } sinkhost_stream_info;
 
+/* sinkhost_batch_info.flags: the batch's rows are the stream positions
+ * [first_sequence, first_sequence + row_count), and every row keeps its
+ * position for good: after a retry, a crash and a restart the same row comes
+ * back at the same position, positions only grow within a (stream, sink)
+ * and are never given to another row. A sink that stores, in the same
+ * transaction as the rows, the end of the highest range it committed can
+ * therefore skip every row below it when a range is sent again, even when
+ * the re-sent batch is cut differently (it overlaps partly). Without this
+ * flag (older hosts, rows re-sent from quarantine) positions are only
+ * meaningful for the batch id and such a ledger must not be consulted. */
+#define SINKHOST_BATCH_STABLE_POSITIONS (UINT64_C(1) << 0)
+
 /* Describes one batch handed to write. */
 typedef struct sinkhost_batch_info {
   uint32_t struct_size;
-  /* Deterministic id of this batch; the same rows are re-sent with the same
-   * id after a retry or a restart. Transactional sinks may record it to skip
-   * batches they already committed. */
+  /* Deterministic id of this batch: "<stream>:<sink>:<first>-<end>", with
+   * first_sequence and first_sequence + row_count as decimal numbers. The
+   * same rows are re-sent with the same id after a retry; after a restart
+   * they may be re-sent cut differently, so transactional sinks should
+   * track positions (see SINKHOST_BATCH_STABLE_POSITIONS), not ids. */
   const char* batch_id;
   /* Position of the batch's first row in the stream, and its row count. */
   uint64_t first_sequence;
   uint64_t row_count;
   /* How many times this batch was handed to write before (0 = first try). */
   uint32_t attempt;
+  /* ABI 1.1. SINKHOST_BATCH_* bits. A uint64_t, not a uint32_t: a 32-bit
+   * field would sit in the padding after `attempt`, inside the struct_size
+   * of 1.0 hosts that never set it. Read it only when SINKHOST_HAS_FIELD. */
+  uint64_t flags;
 } sinkhost_batch_info;
 
 /* ------------------------------------------------------------------------ */

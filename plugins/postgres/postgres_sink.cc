@@ -126,6 +126,8 @@ Status PostgresSink::Init(const Options& options) {
     table_option_ = options.GetString("table");
     SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'table': table name", table_option_));
   }
+  ledger_table_ = options.GetString("ledger_table", ledger::kDefaultTable);
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'ledger_table': table name", ledger_table_));
   return options.GetBool("create_table", &create_table_);
 }
 
@@ -155,6 +157,9 @@ Status PostgresSink::Open(const StreamInfo& stream) {
   }
   create_sql_ += ")";
   copy_sql_ += ") FROM STDIN";
+  ledger_ = ledger::SqlLedger::For(
+      QuoteSqlIdentifier(schema_) + "." + QuoteSqlIdentifier(ledger_table_),
+      [](int i) { return "$" + std::to_string(i); });
 
   Status st = ConnectOrRetry();
   if (st.ok()) st = PrepareTable(/*at_open=*/true);
@@ -192,6 +197,10 @@ Status PostgresSink::PrepareTable(bool at_open) {
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx(session_->conn);
+      // The delivery ledger (sinkhost/ledger.hpp) lives beside the table
+      // and is created whatever create_table says: without it a batch
+      // re-sent after a crash would be stored twice.
+      tx.exec0(ledger_.create_sql);
       const TableShape shape = Inspect(tx.exec_params(kColumnsQuery, schema_, table_), columns_);
       if (!shape.exists) {
         if (!create_table_) {
@@ -255,7 +264,7 @@ Status PostgresSink::Write(const BatchView& batch, const BatchInfo& info) {
 
   if (session_ == nullptr) SINKHOST_RETURN_NOT_OK(ConnectOrRetry());
   if (!table_ready_) SINKHOST_RETURN_NOT_OK(PrepareTable(/*at_open=*/false));
-  Status st = CopyBatch(batch);
+  Status st = CopyBatch(batch, info);
   if (st.IsRetryable() && session_ == nullptr) {
     // The connection was lost. Connect again now rather than at the retry:
     // if the server is back (it restarted, or a firewall cut an idle
@@ -268,15 +277,27 @@ Status PostgresSink::Write(const BatchView& batch, const BatchInfo& info) {
   return st;
 }
 
-Status PostgresSink::CopyBatch(const BatchView& batch) {
+Status PostgresSink::CopyBatch(const BatchView& batch, const BatchInfo& info) {
   const int64_t rows = batch.num_rows();
   const std::string what =
       "COPY of " + std::to_string(rows) + (rows == 1 ? " row failed" : " rows failed");
+  ledger::BatchKey key;
+  const bool use_ledger = ledger::UsesLedger(info);
+  if (use_ledger) SINKHOST_RETURN_NOT_OK(ledger::KeyOf(info, &key));
   Status encode_error;
   PgError error;
   bool ok = false;
   try {
     pqxx::work tx(session_->conn);
+    // Rows below the ledger's end were committed before (a batch re-sent
+    // after a crash): skip them, in the transaction that stores the rest.
+    int64_t first = 0;
+    uint64_t committed = 0;
+    if (use_ledger) {
+      const pqxx::result r = tx.exec_params(ledger_.select_sql, key.stream, key.sink);
+      if (!r.empty()) committed = static_cast<uint64_t>(r[0][0].as<int64_t>());
+      first = static_cast<int64_t>(ledger::RowsAlreadyCommitted(info, committed));
+    }
     if (binary_) {
       // Binary values are read by the column type's receive function, and
       // some read another type's bytes without complaint (bigint bytes
@@ -287,7 +308,9 @@ Status PostgresSink::CopyBatch(const BatchView& batch) {
       tx.exec0(lock_sql_);
       binary_ = Inspect(tx.exec_params(kColumnsQuery, schema_, table_), columns_).exact_types;
     }
-    {
+    if (first == rows) {
+      ok = true;  // all of it was committed before; nothing to copy
+    } else {
       // Declared inside tx's scope so that an unfinished COPY is ended
       // before tx rolls back.
       CopyIn copy;
@@ -295,7 +318,7 @@ Status PostgresSink::CopyBatch(const BatchView& batch) {
                       &error);
       buffer_.clear();
       if (binary_) AppendCopyBinaryHeader(&buffer_);
-      for (int64_t r = 0; ok && r < rows; ++r) {
+      for (int64_t r = first; ok && r < rows; ++r) {
         encode_error = binary_ ? AppendCopyBinaryRow(batch, r, &buffer_)
                                : AppendCopyRow(batch, r, &buffer_);
         if (!encode_error.ok()) {
@@ -310,6 +333,10 @@ Status PostgresSink::CopyBatch(const BatchView& batch) {
       if (ok && !buffer_.empty()) ok = copy.Put(buffer_, &error);
       if (ok) ok = copy.Finish(&error);
     }
+    if (ok && use_ledger)
+      tx.exec_params0(ledger_.upsert_sql, key.stream, key.sink,
+                      static_cast<int64_t>(ledger::CommittedEndAfter(info, committed)),
+                      info.batch_id);
     if (ok) tx.commit();
   } catch (...) {
     ok = false;
@@ -365,8 +392,14 @@ const sinkhost_option_spec kCreateTable = {
 const sinkhost_option_spec kConnectTimeout = {
     sizeof(sinkhost_option_spec), "connect_timeout", "duration", "10s",
     "how long one connection attempt may take (whole seconds, at least 1s)", 0};
-const sinkhost_option_spec* const kOptions[] = {&kConnection,  &kSchema,         &kTable,
-                                                &kCreateTable, &kConnectTimeout, nullptr};
+const sinkhost_option_spec kLedgerTable = {
+    sizeof(sinkhost_option_spec), "ledger_table", "string", "sinkhost_ledger",
+    "table (in the same schema) where each (stream, sink) records how far it has committed, "
+    "in the transaction of the rows, so that rows re-sent after a crash are not stored twice",
+    0};
+const sinkhost_option_spec* const kOptions[] = {&kConnection,     &kSchema,       &kTable,
+                                                &kCreateTable,    &kConnectTimeout,
+                                                &kLedgerTable,    nullptr};
 
 }  // namespace
 

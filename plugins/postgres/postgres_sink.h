@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "sinkhost/ledger.hpp"
 #include "sinkhost/sink.hpp"
 
 namespace sinkhost::postgres {
@@ -55,8 +56,9 @@ class PostgresSink : public Sink {
   // Creates the table or checks its columns. `at_open` decides whether a
   // non-retryable problem is InvalidArgument (open) or Permanent (write).
   Status PrepareTable(bool at_open);
-  // One COPY of every row of `batch`, in one transaction.
-  Status CopyBatch(const BatchView& batch);
+  // One COPY of the rows of `batch` its ledger entry does not cover yet,
+  // and the entry's update, in one transaction.
+  Status CopyBatch(const BatchView& batch, const BatchInfo& info);
   // Forgets the connection when `error` says it is gone or unusable, and
   // the table check when the table is gone.
   void NoteFailure(const PgError& error);
@@ -66,8 +68,10 @@ class PostgresSink : public Sink {
   std::string schema_;        // PostgreSQL schema of the table
   std::string table_option_;  // empty: use the stream name
   bool create_table_ = true;
+  std::string ledger_table_;  // within schema_ (option ledger_table)
 
   // Set by Open, cleared by Close.
+  ledger::SqlLedger ledger_;  // statements on "schema"."ledger_table"
   bool open_ = false;
   std::string table_;                // table name within schema_
   std::string display_name_;         // 'schema.table' for messages

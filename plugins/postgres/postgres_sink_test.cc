@@ -362,7 +362,8 @@ class PostgresSinkTest : public QObject {
     QCOMPARE(info.capabilities, SINKHOST_CAP_TRANSACTIONAL | SINKHOST_CAP_DURABLE);
     std::map<std::string, PluginInfo::Option> opts;
     for (const auto& o : info.options) opts[o.name] = o;
-    QCOMPARE(opts.size(), size_t{5});
+    QCOMPARE(opts.size(), size_t{6});
+    QCOMPARE(opts.at("ledger_table").default_value, std::string("sinkhost_ledger"));
     QVERIFY(opts.at("connection").required);
     QCOMPARE(opts.at("schema").default_value, std::string("public"));
     QVERIFY(!opts.at("table").has_default);

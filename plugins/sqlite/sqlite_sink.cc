@@ -97,6 +97,8 @@ Status SqliteSink::Init(const Options& options) {
     SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'table': table name", table_option_));
   }
   SINKHOST_RETURN_NOT_OK(options.GetBool("create_table", &create_table_));
+  ledger_table_ = options.GetString("ledger_table", ledger::kDefaultTable);
+  SINKHOST_RETURN_NOT_OK(ValidateIdentifier("option 'ledger_table': table name", ledger_table_));
 
   std::string sync = options.GetString("synchronous");
   for (char& c : sync) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -162,6 +164,16 @@ Status SqliteSink::Open(const StreamInfo& stream) {
   if (st.ok()) st = Prepare("BEGIN IMMEDIATE", &begin_);
   if (st.ok()) st = Prepare("COMMIT", &commit_);
   if (st.ok()) st = Prepare("ROLLBACK", &rollback_);
+  if (st.ok()) {
+    // The delivery ledger (sinkhost/ledger.hpp), in the same database so
+    // that it commits with the rows; created whatever create_table says.
+    const ledger::SqlLedger sql = ledger::SqlLedger::For(
+        QuoteSqlIdentifier(ledger_table_), [](int i) { return "?" + std::to_string(i); });
+    const int rc = sqlite3_exec(db_, sql.create_sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) st = Error(rc, "cannot create the ledger table '" + ledger_table_ + "'", false);
+    if (st.ok()) st = Prepare(sql.select_sql, &ledger_select_);
+    if (st.ok()) st = Prepare(sql.upsert_sql, &ledger_upsert_);
+  }
   if (!st.ok()) {
     (void)Close();
     return st;
@@ -322,6 +334,42 @@ inline int SqliteSink::BindRow(const BatchView& batch, int64_t row) {
   return result;
 }
 
+Status SqliteSink::ReadLedger(const ledger::BatchKey& key, uint64_t* committed_end) {
+  *committed_end = 0;
+  sqlite3_bind_text(ledger_select_, 1, key.stream.data(), static_cast<int>(key.stream.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(ledger_select_, 2, key.sink.data(), static_cast<int>(key.sink.size()),
+                    SQLITE_STATIC);
+  int rc = sqlite3_step(ledger_select_);
+  if (rc == SQLITE_ROW) {
+    *committed_end = static_cast<uint64_t>(sqlite3_column_int64(ledger_select_, 0));
+    rc = sqlite3_step(ledger_select_);
+  }
+  Status st = rc == SQLITE_DONE ? Status::OK()
+                                : Error(rc, "cannot read the ledger '" + ledger_table_ + "'", true);
+  sqlite3_reset(ledger_select_);
+  sqlite3_clear_bindings(ledger_select_);
+  return st;
+}
+
+Status SqliteSink::WriteLedger(const ledger::BatchKey& key, uint64_t committed_end,
+                               const std::string& batch_id) {
+  sqlite3_bind_text(ledger_upsert_, 1, key.stream.data(), static_cast<int>(key.stream.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_text(ledger_upsert_, 2, key.sink.data(), static_cast<int>(key.sink.size()),
+                    SQLITE_STATIC);
+  sqlite3_bind_int64(ledger_upsert_, 3, static_cast<sqlite3_int64>(committed_end));
+  sqlite3_bind_text(ledger_upsert_, 4, batch_id.data(), static_cast<int>(batch_id.size()),
+                    SQLITE_STATIC);
+  const int rc = sqlite3_step(ledger_upsert_);
+  Status st = rc == SQLITE_DONE
+                  ? Status::OK()
+                  : Error(rc, "cannot update the ledger '" + ledger_table_ + "'", true);
+  sqlite3_reset(ledger_upsert_);
+  sqlite3_clear_bindings(ledger_upsert_);
+  return st;
+}
+
 void SqliteSink::Rollback() {
   // Some errors (I/O, disk full, busy) already rolled the transaction back.
   if (sqlite3_get_autocommit(db_)) return;
@@ -358,6 +406,10 @@ Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
     table_lost_ = false;
   }
 
+  ledger::BatchKey key;
+  const bool use_ledger = ledger::UsesLedger(info);
+  if (use_ledger) SINKHOST_RETURN_NOT_OK(ledger::KeyOf(info, &key));
+
   int rc = sqlite3_step(begin_);
   if (rc != SQLITE_DONE) {
     Status st = Error(rc, "cannot begin a transaction", true);
@@ -366,8 +418,16 @@ Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
   }
   sqlite3_reset(begin_);
 
+  // Rows below the ledger's end were committed before (a batch re-sent
+  // after a crash): skip them, in the transaction that stores the rest.
   Status st;
-  for (int64_t r = 0; r < rows; ++r) {
+  uint64_t committed = 0;
+  int64_t first = 0;
+  if (use_ledger) {
+    st = ReadLedger(key, &committed);
+    first = static_cast<int64_t>(ledger::RowsAlreadyCommitted(info, committed));
+  }
+  for (int64_t r = first; st.ok() && r < rows; ++r) {
     rc = BindRow(batch, r);
     if (rc != SQLITE_OK) {
       st = Error(rc, "cannot bind row " + std::to_string(r) + " of the batch", true);
@@ -387,6 +447,8 @@ Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
     }
     sqlite3_reset(insert_);
   }
+  if (st.ok() && use_ledger)
+    st = WriteLedger(key, ledger::CommittedEndAfter(info, committed), info.batch_id);
   if (st.ok()) {
     rc = sqlite3_step(commit_);
     if (rc != SQLITE_DONE) st = Error(rc, "commit failed", true);
@@ -400,7 +462,8 @@ Status SqliteSink::Write(const BatchView& batch, const BatchInfo& info) {
 }
 
 Status SqliteSink::Close() {
-  for (sqlite3_stmt** s : {&insert_, &begin_, &commit_, &rollback_}) {
+  for (sqlite3_stmt** s :
+       {&insert_, &begin_, &commit_, &rollback_, &ledger_select_, &ledger_upsert_}) {
     sqlite3_finalize(*s);  // no-op for null
     *s = nullptr;
   }
@@ -437,8 +500,14 @@ const sinkhost_option_spec kSynchronous = {sizeof(sinkhost_option_spec), "synchr
 const sinkhost_option_spec kBusyTimeout = {
     sizeof(sinkhost_option_spec), "busy_timeout", "duration", "5s",
     "how long to wait for a lock held by another connection before failing the batch", 0};
+const sinkhost_option_spec kLedgerTable = {
+    sizeof(sinkhost_option_spec), "ledger_table", "string", "sinkhost_ledger",
+    "table (in the same database) where each (stream, sink) records how far it has committed, "
+    "in the transaction of the rows, so that rows re-sent after a crash are not stored twice",
+    0};
 const sinkhost_option_spec* const kOptions[] = {&kPath,        &kTable,       &kCreateTable,
-                                                &kSynchronous, &kBusyTimeout, nullptr};
+                                                &kSynchronous, &kBusyTimeout, &kLedgerTable,
+                                                nullptr};
 
 }  // namespace
 

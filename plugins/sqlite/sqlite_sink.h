@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sinkhost/format.hpp"
+#include "sinkhost/ledger.hpp"
 #include "sinkhost/sink.hpp"
 
 namespace sinkhost::sqlite {
@@ -43,6 +44,11 @@ class SqliteSink : public Sink {
   Status Prepare(const std::string& sql, sqlite3_stmt** out);
   // Binds row `row` of `batch` to insert_; returns the first bind error.
   int BindRow(const BatchView& batch, int64_t row);
+  // The ledger's committed end for `key` (0 when it has no entry), and
+  // its update; inside the batch's transaction.
+  Status ReadLedger(const ledger::BatchKey& key, uint64_t* committed_end);
+  Status WriteLedger(const ledger::BatchKey& key, uint64_t committed_end,
+                     const std::string& batch_id);
   // Rolls back the open transaction, if any.
   void Rollback();
   // Status for a failed call that returned `rc`, with sqlite's message.
@@ -57,6 +63,7 @@ class SqliteSink : public Sink {
   bool create_table_ = true;
   const char* synchronous_ = "NORMAL";  // one of the literals OFF, NORMAL, FULL
   int busy_timeout_ms_ = 5000;
+  std::string ledger_table_;  // option ledger_table
 
   // Set by Open, cleared by Close.
   std::string table_;                // table actually written
@@ -68,6 +75,8 @@ class SqliteSink : public Sink {
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   sqlite3_stmt* rollback_ = nullptr;
+  sqlite3_stmt* ledger_select_ = nullptr;
+  sqlite3_stmt* ledger_upsert_ = nullptr;
   // One text buffer per column for formatted timestamps. They are bound
   // with SQLITE_STATIC, so each must stay unchanged until its parameter is
   // rebound for the next row; sized at Open so writing never allocates.

@@ -4,6 +4,7 @@
 #include <regex>
 #include <sstream>
 
+#include "sinkhost/sink_abi.h"
 #include "tests/support/host_process.h"
 #include "tests/support/test_env.h"
 
@@ -185,8 +186,10 @@ class HostE2ETest : public QObject {
       QVERIFY2(code != 0 && code != -1, host.output().c_str());
       const std::string out = host.output();
       QVERIFY2(out.find(plugins.filePath("test_sink.so").toStdString()) != std::string::npos, out.c_str());
-      QVERIFY2(out.find("ABI 2.0") != std::string::npos, out.c_str());
-      QVERIFY2(out.find("ABI 1.0") != std::string::npos, out.c_str());
+      QVERIFY2(out.find(AbiText(2)) != std::string::npos,
+               out.c_str());
+      QVERIFY2(out.find(AbiText(1)) != std::string::npos,
+               out.c_str());
       QVERIFY(Http(host.ingest_port(), "GET", "/healthz", "", "", {}, 500).status == 0);
     }
   }

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "sinkhost/sink_abi.h"
+
 namespace sinkhost::testing {
 
 inline std::string EnvOrDie(const char* name) {
@@ -28,6 +30,12 @@ inline std::string TestPluginPath(const std::string& name) {
 }
 inline std::string BuildDir() { return EnvOrDie("SINKHOST_BUILD_DIR"); }
 inline std::string SourceDir() { return EnvOrDie("SINKHOST_SOURCE_DIR"); }
+
+// How the host names an ABI version in its errors, e.g. "ABI 2.1". Test
+// plugins are built against this header, so they carry its minor.
+inline std::string AbiText(int major) {
+  return "ABI " + std::to_string(major) + "." + std::to_string(SINKHOST_ABI_VERSION_MINOR);
+}
 
 }  // namespace sinkhost::testing
 
