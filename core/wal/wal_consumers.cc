@@ -157,6 +157,22 @@ void WriteAheadLog::DeleteFiles(const std::vector<std::string>& paths) {
 void WriteAheadLog::NoteDamageLocked(const WalDamage& d) {
   for (const WalDamage& seen : counters_.damage)
     if (seen.SameRegion(d)) return;
+  if (d.kind == WalDamageKind::kMissingRecords && d.lost_records() > 0) {
+    // Recovery skips the number of a record it cut off a torn tail, so a
+    // reader later finds that number missing before the next segment: the
+    // same loss again, not new damage. Report a gap only when some of its
+    // records were not already reported lost.
+    uint64_t next = d.first_lost_seq;
+    for (bool advanced = true; advanced && next <= d.last_lost_seq;) {
+      advanced = false;
+      for (const WalDamage& seen : counters_.damage)
+        if (seen.lost_records() > 0 && seen.first_lost_seq <= next && next <= seen.last_lost_seq) {
+          next = seen.last_lost_seq + 1;
+          advanced = true;
+        }
+    }
+    if (next > d.last_lost_seq) return;
+  }
   if (counters_.damage.size() < kMaxDamageReports) counters_.damage.push_back(d);
   Log(LogLevel::kWarning, "wal", "wal " + dir_ + ": damage: " + d.ToString());
 }

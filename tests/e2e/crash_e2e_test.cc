@@ -63,15 +63,7 @@ std::string Body(int64_t first, int count) {
 
 // Every id stored, with repeats.
 std::multiset<int64_t> StoredIds(const std::string& db) {
-  std::multiset<int64_t> ids;
-  for (const std::string& v : SqliteColumn(db, "SELECT id FROM items")) {
-    if (v.rfind("ERROR", 0) == 0) {
-      qWarning("%s", v.c_str());
-      continue;
-    }
-    ids.insert(std::stoll(v));
-  }
-  return ids;
+  return SqliteIds(db, "SELECT id FROM items");
 }
 
 // Ids from query output, one per line; false (with the text) on an error.

@@ -95,6 +95,18 @@ std::string SqliteScalar(const std::string& db, const std::string& sql) {
   return col.empty() ? "NO ROWS" : col[0];
 }
 
+std::multiset<int64_t> SqliteIds(const std::string& db, const std::string& sql) {
+  std::multiset<int64_t> ids;
+  for (const std::string& v : SqliteColumn(db, sql)) {
+    if (v.rfind("ERROR", 0) == 0) {
+      qWarning("%s", v.c_str());
+      continue;
+    }
+    ids.insert(std::stoll(v));
+  }
+  return ids;
+}
+
 HostProcess::HostProcess() : dir_(tmp_.path().toStdString()) {}
 
 HostProcess::~HostProcess() { Kill(); }

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ int FreePort();
 // row as text ("NULL" for null).
 std::vector<std::string> SqliteColumn(const std::string& db, const std::string& sql);
 std::string SqliteScalar(const std::string& db, const std::string& sql);
+// The first column of `sql`'s rows as integers, repeats kept (so tests can
+// count duplicates); an error is printed with qWarning and yields no ids.
+std::multiset<int64_t> SqliteIds(const std::string& db, const std::string& sql);
 
 class HostProcess {
  public:
