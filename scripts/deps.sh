@@ -18,6 +18,9 @@ PACKAGES=(
   # PostgreSQL and ClickHouse sinks: client libraries, and real servers the
   # tests start on loopback (no system service is used)
   libpqxx-dev postgresql clickhouse-server clickhouse-client
+  # fuzzing (scripts/fuzz.sh): clang 14, and libFuzzer with clang's
+  # sanitizer runtimes (libclang_rt.fuzzer), which live in libclang-rt-14-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
