@@ -218,7 +218,16 @@ Stream::~Stream() {
 void Stream::Start() {
   for (auto& r : runners_) r->Start();
   buffer_->Start();
-  if (replaying_ && !replay_thread_.joinable()) replay_thread_ = std::thread(&Stream::Replay, this);
+  if (wal_ == nullptr) return;
+  std::lock_guard<std::mutex> lock(accept_mu_);
+  if (replaying_ && !closing_ && !replay_thread_.joinable()) StartReplayLocked(replay_from_, false);
+}
+
+void Stream::StartReplayLocked(uint64_t from, bool spill) {
+  // A thread that finished has left replay mode under accept_mu_ and takes
+  // it no more, so joining it here cannot wait for this lock.
+  if (replay_thread_.joinable()) replay_thread_.join();
+  replay_thread_ = std::thread(&Stream::Replay, this, from, spill);
 }
 
 Status Stream::Accept(const RowBatch& rows) {
@@ -234,30 +243,36 @@ Status Stream::Accept(const RowBatch& rows) {
   uint64_t seq = 0;
   Status st;
   {
-    std::unique_lock<std::mutex> lock(accept_mu_);
+    std::lock_guard<std::mutex> lock(accept_mu_);
+    if (closing_) st = Status::Busy("the stream is shutting down", 1000);
     // During replay the rows go to the log only; the replay thread buffers
-    // them after the older records.
-    const bool direct = !replaying_.load(std::memory_order_relaxed);
-    if (direct) {
-      bool need_cut = NeedsCutLocked(next_position_, true);
-      st = WaitForRoomLocked(lock, n, rows.byte_size(), need_cut, /*replay=*/false);
-      // Waiting releases the lock, and others may have logged meanwhile.
-      while (st.ok() && !need_cut && NeedsCutLocked(next_position_, true)) {
-        need_cut = true;
-        st = WaitForRoomLocked(lock, n, rows.byte_size(), need_cut, /*replay=*/false);
-      }
-    } else if (closing_) {
-      st = Status::Busy("the stream is shutting down", 1000);
-    }
-    // Read only now: WaitForRoomLocked may have let other requests take
-    // the positions that were next before it.
+    // them after the older records. A buffer without room for them right
+    // now starts a spill, which is the same mode: the request never waits
+    // for sinks, only the log's cap can refuse it.
+    const bool replaying = replaying_.load(std::memory_order_relaxed);
+    const bool direct = st.ok() && !replaying &&
+                        BufferHasRoomLocked(n, rows.byte_size(),
+                                            NeedsCutLocked(next_position_, true));
     const uint64_t first_pos = next_position_;
     if (st.ok()) {
       SetRowBatchFirstPosition(&record, 0, first_pos);
       st = wal_->Write(std::span<const std::string_view>(&part, 1), kRowBatchRecord, &seq);
     }
     if (st.ok()) next_position_ = first_pos + static_cast<uint64_t>(n);
-    if (st.ok() && direct) st = BufferLocked(rows, seq, first_pos, true);
+    if (st.ok() && direct) {
+      st = BufferLocked(rows, seq, first_pos, true);
+    } else if (st.ok() && !replaying) {
+      // Every record before this one is in the buffer: the backlog starts here.
+      replaying_ = true;
+      spilling_ = true;
+      const uint64_t k = ++spills_;
+      if (k == 1 || k % 1000 == 0)
+        Log(LogLevel::kInfo, "stream",
+            "stream '" + name_ + "': buffer full (sinks behind); requests go to the "
+            "write-ahead log only from record " + std::to_string(seq) + " until it is buffered (" +
+                std::to_string(k) + " such spills)");
+      StartReplayLocked(seq, /*spill=*/true);
+    }
   }
   if (record.capacity() > kKeepScratchBytes) std::string().swap(record);
   if (!st.ok()) return st;
@@ -275,29 +290,11 @@ bool Stream::BufferHasRoomLocked(int64_t rows, uint64_t bytes, bool need_slot) c
 }
 
 Status Stream::WaitForRoomLocked(std::unique_lock<std::mutex>& lock, int64_t rows,
-                                 uint64_t bytes, bool need_slot, bool replay) {
-  const Clock::time_point deadline =
-      Clock::now() + std::chrono::milliseconds(options_.buffer.block_timeout_ms);
+                                 uint64_t bytes, bool need_slot) {
   while (true) {
     if (closing_) return Status::Busy("the stream is shutting down", 1000);
     if (BufferHasRoomLocked(rows, bytes, need_slot)) return Status::OK();
-    if (replay) {
-      space_cv_.wait(lock);
-      continue;
-    }
-    // The buffer's own messages, so a 503 reads the same with or without a log.
-    if (options_.buffer.when_full == BufferOptions::WhenFull::kDropNewest) {
-      dropped_events_ += static_cast<uint64_t>(rows);
-      return Status::Busy("buffer full and sinks behind; request dropped (when_full: drop_newest)",
-                          1000);
-    }
-    if (Clock::now() >= deadline) {
-      ++rejected_busy_;
-      return Status::Busy("buffer full for " + std::to_string(options_.buffer.block_timeout_ms) +
-                              " ms because sinks are behind (when_full: block)",
-                          1000);
-    }
-    space_cv_.wait_until(lock, deadline);
+    space_cv_.wait(lock);
   }
 }
 
@@ -455,11 +452,13 @@ void Stream::OnBatchDone(size_t runner, uint64_t batch_seq) {
   NotifyRoom();
 }
 
-void Stream::Replay() {
+void Stream::Replay(uint64_t from, bool spill) {
   const Clock::time_point started = Clock::now();
   RowBatch rows(*schema_);
-  uint64_t next = replay_from_;
-  size_t cut = 0;  // replay_cuts_[cut] is the next sink position to cut at
+  uint64_t next = from;
+  // replay_cuts_[cut] is the next sink position to cut at. A spill has
+  // none: every sink had everything before it, so all lack the same records.
+  size_t cut = spill ? replay_cuts_.size() : 0;
   int failures = 0;
   while (true) {
     std::unique_ptr<WalReader> reader;
@@ -503,13 +502,17 @@ void Stream::Replay() {
       const uint64_t first_pos = stable ? header.first_position : buffer_next_pos_;
       if (rows.num_rows() > 0 && NeedsCutLocked(first_pos, stable)) cut_here = true;
       if (cut_here) {
-        if (!WaitForRoomLocked(lock, 0, 0, /*need_slot=*/true, /*replay=*/true).ok()) break;
+        if (!WaitForRoomLocked(lock, 0, 0, /*need_slot=*/true).ok()) break;
         buffer_->Seal(FlushReason::kManual);
       }
-      if (!WaitForRoomLocked(lock, rows.num_rows(), rows.byte_size(), false, true).ok()) break;
+      if (!WaitForRoomLocked(lock, rows.num_rows(), rows.byte_size(), false).ok()) break;
       (void)BufferLocked(rows, r.seq, first_pos, stable);
-      ++replayed_records_;
-      replayed_rows_ += static_cast<uint64_t>(rows.num_rows());
+      if (spill) {
+        ++spilled_records_;
+      } else {
+        ++replayed_records_;
+        replayed_rows_ += static_cast<uint64_t>(rows.num_rows());
+      }
       next = r.seq + 1;
     }
     if (st.ok()) st = reader->status();
@@ -524,13 +527,15 @@ void Stream::Replay() {
         if (cut < replay_cuts_.size()) {
           // A sink is at the last replayed record: records accepted from
           // now on must start a batch of their own, which it will get.
-          if (!WaitForRoomLocked(lock, 0, 0, /*need_slot=*/true, /*replay=*/true).ok()) break;
+          if (!WaitForRoomLocked(lock, 0, 0, /*need_slot=*/true).ok()) break;
           buffer_->Seal(FlushReason::kManual);
           cut = replay_cuts_.size();
         }
         replaying_ = false;
+        spilling_ = false;
         lock.unlock();
         space_cv_.notify_all();  // a Flush may wait for this
+        if (spill) return;  // frequent under a slow sink; counted in the stats
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
         const WalStats ws = wal_->Stats();
@@ -572,8 +577,8 @@ FlushOutcome Stream::Flush(std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   bool replayed = true;
   if (wal_ != nullptr) {
-    // Events acknowledged during replay are not in the buffer until replay
-    // has caught up; a flush is about every acknowledged event.
+    // Events acknowledged during replay or a spill are not in the buffer
+    // until replay has caught up; a flush is about every acknowledged event.
     std::unique_lock<std::mutex> lock(accept_mu_);
     replayed = space_cv_.wait_until(lock, deadline, [&] { return !replaying_ || closing_; }) &&
                !replaying_;
@@ -617,14 +622,17 @@ int64_t Stream::Shutdown(std::chrono::milliseconds timeout) {
 
 int64_t Stream::ShutdownOnce(std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
+  std::thread replay;
   if (wal_ != nullptr) {
     {
+      // No replay thread is started once closing_ is set.
       std::lock_guard<std::mutex> lock(accept_mu_);
       closing_ = true;
+      replay = std::move(replay_thread_);
     }
     space_cv_.notify_all();
   }
-  if (replay_thread_.joinable()) replay_thread_.join();
+  if (replay.joinable()) replay.join();
   const BufferStats before = buffer_->Stats();
   buffer_->Close();
   int64_t undelivered = 0;
@@ -668,8 +676,6 @@ StreamStats Stream::Stats() const {
   s.buffer = buffer_->Stats();
   for (const auto& r : runners_) s.sinks.push_back(r->Stats());
   if (wal_ != nullptr) {
-    s.buffer.rejected_busy += rejected_busy_.load();
-    s.buffer.dropped_events += dropped_events_.load();
     StreamWalStats& w = s.wal;
     w.enabled = true;
     w.log = wal_->Stats();
@@ -680,6 +686,9 @@ StreamStats Stream::Stats() const {
     w.replayed_rows = replayed_rows_.load();
     w.unreadable_records = unreadable_records_.load();
     w.confirm_errors = confirm_errors_.load();
+    w.spilling = spilling_.load();
+    w.spills = spills_.load();
+    w.spilled_records = spilled_records_.load();
   }
   return s;
 }

@@ -21,6 +21,12 @@
 // the replay thread buffers them after the older ones. See
 // docs/reliability.md.
 //
+// The same mode is entered at runtime ("spilling") whenever the buffer has
+// no room for a request: its record goes to the log only and the replay
+// thread (started again) buffers the backlog in order, waiting for room as
+// long as it takes, then hands back to direct appends. So with a log a
+// stalled sink never makes ingest wait or refuse; only the log's cap does.
+//
 // Without a log directory (StreamOptions::wal_dir empty) Accept appends to
 // the buffer only and nothing survives a crash.
 //
@@ -75,7 +81,8 @@ struct StreamWalStats {
   // position (consumers), damage found at open and during replay, and the
   // error that turned it read-only.
   WalStats log;
-  // Startup replay of the records some sink had not confirmed.
+  // Startup replay of the records some sink had not confirmed, or a spill
+  // (below): records are in the log but not yet in the buffer.
   bool replaying = false;
   uint64_t replay_from_seq = 0;  // first record to replay (0: nothing to replay)
   uint64_t replay_to_seq = 0;    // last record in the log when the stream opened it
@@ -84,6 +91,11 @@ struct StreamWalStats {
   // Records whose payload did not decode (logged, not delivered).
   uint64_t unreadable_records = 0;
   uint64_t confirm_errors = 0;  // sink positions that could not be written
+  // Runtime spills: the buffer was full, so requests went to the log only
+  // and the replay thread buffers them (replaying is true meanwhile).
+  bool spilling = false;
+  uint64_t spills = 0;            // times a spill was entered
+  uint64_t spilled_records = 0;   // records buffered from the log after a spill
 };
 
 struct StreamStats {
@@ -131,8 +143,10 @@ class Stream {
   void Start();
   // Acknowledgement point: OK means the rows are logged (durably, as the
   // fsync policy defines), buffered or queued for replay, and will be
-  // delivered. Busy means "try again later" (HTTP 503): the buffer stayed
-  // full for block_timeout, or the log is at its cap or the disk is full.
+  // delivered. Busy means "try again later" (HTTP 503): without a log, the
+  // buffer stayed full for block_timeout (or when_full is drop_newest);
+  // with one, only the log at its cap, a full disk or a shutdown (a full
+  // buffer makes the stream spill to the log instead).
   // Nothing is logged or buffered unless OK is returned, except when the
   // log's fsync itself fails after the write (IoError: the rows are
   // buffered but not known durable).
@@ -192,10 +206,9 @@ class Stream {
   // else only makes room, so the answer stays true until the lock is released.
   bool BufferHasRoomLocked(int64_t rows, uint64_t bytes, bool need_slot) const;
   // Waits, with accept_mu_ held through `lock`, until BufferHasRoomLocked,
-  // applying when_full and block_timeout to ingest (`replay` waits for as
-  // long as it takes). Busy on timeout, drop_newest or shutdown.
+  // for as long as it takes (only the replay thread waits). Busy on shutdown.
   Status WaitForRoomLocked(std::unique_lock<std::mutex>& lock, int64_t rows, uint64_t bytes,
-                           bool need_slot, bool replay);
+                           bool need_slot);
   // Notes record `seq` as the next rows of the buffer and appends them.
   // `first_pos` and `stable` are the record's stable positions (see
   // next_position_); the open batch is sealed first when they do not
@@ -207,7 +220,13 @@ class Stream {
   bool NeedsCutLocked(uint64_t first_pos, bool stable) const;
   // Wakes WaitForRoomLocked after room was made without accept_mu_.
   void NotifyRoom();
-  void Replay();
+  // Buffers the log's records from `from` on until caught up, then leaves
+  // replay mode. `spill`: a runtime spill (no per-sink cuts: every sink
+  // lacks the same records); otherwise the startup replay.
+  void Replay(uint64_t from, bool spill);
+  // With accept_mu_ held and replaying_ just set: starts the replay thread
+  // from record `from`, joining one that has finished.
+  void StartReplayLocked(uint64_t from, bool spill);
 
   // Constant after Create.
   std::string name_;
@@ -249,12 +268,15 @@ class Stream {
   bool closing_ = false;
   // Written under accept_mu_ (and read there by Accept); atomic for Stats.
   std::atomic<bool> replaying_{false};
+  std::atomic<bool> spilling_{false};  // replaying_ because of a runtime spill
+  // The replay thread: started by Start (startup replay) or by Accept (a
+  // spill), at most one at a time; assigned under accept_mu_ while
+  // !closing_, joined by Shutdown after closing_ is set.
+  std::thread replay_thread_;
 
-  // Counters, lock-free. The first two are ingest refusals the stream
-  // decides itself (with a log it waits for room, not the buffer); Stats
-  // adds them to BufferStats.
-  std::atomic<uint64_t> rejected_busy_{0};
-  std::atomic<uint64_t> dropped_events_{0};
+  // Counters, lock-free.
+  std::atomic<uint64_t> spills_{0};
+  std::atomic<uint64_t> spilled_records_{0};
   std::atomic<uint64_t> replayed_records_{0};
   std::atomic<uint64_t> replayed_rows_{0};
   std::atomic<uint64_t> unreadable_records_{0};
@@ -280,7 +302,6 @@ class Stream {
   // runners get the batch being dispatched (sized once, so no allocation).
   std::vector<uint8_t> dispatch_targets_;
 
-  std::thread replay_thread_;  // started by Start, joined by Shutdown
   std::once_flag shutdown_once_;
   int64_t undelivered_at_shutdown_ = 0;
 };

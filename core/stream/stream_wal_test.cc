@@ -1,7 +1,8 @@
 // The stream with its write-ahead log: acknowledged rows survive a stop
 // that did not deliver them, each sink gets exactly what it had not
-// confirmed, ingest goes on during replay, a full log answers Busy, and
-// damage or a changed schema is reported. Driven with the C test sink
+// confirmed, ingest goes on during replay, a full buffer spills to the log
+// instead of refusing, a full log answers Busy, and damage or a changed
+// schema is reported. Driven with the C test sink
 // (tests/plugins), which records row ids to a file, fails or stalls on
 // request.
 #include <QtTest>
@@ -299,9 +300,11 @@ class StreamWalTest : public QObject {
     QCOMPARE(ReadIds(rec), Range(0, 700));
   }
 
-  // The stream waits for room itself when it has a log; the answers and
-  // counters are the buffer's.
-  void blockAndDropNewestWorkAsWithoutALog() {
+  // With a log, a full buffer never makes ingest wait or refuse: requests
+  // spill to the log and the replay thread buffers them once the sink moves
+  // (when_full and block_timeout apply to streams without a log only). The
+  // log's cap is what answers Busy; memory stays within the buffer's limits.
+  void aStalledSinkSpillsToTheLogUntilItsCap() {
     for (bool drop : {false, true}) {
       QTemporaryDir dir;
       const std::string gate = dir.filePath("gate").toStdString();
@@ -312,33 +315,136 @@ class StreamWalTest : public QObject {
       o.buffer.max_pending_batches = 1;
       o.buffer.block_timeout_ms = 100;
       if (drop) o.buffer.when_full = BufferOptions::WhenFull::kDropNewest;
+      o.wal.segment_bytes = 4096;
+      o.wal.max_total_bytes = 65536;
       std::vector<StreamSinkSpec> v;
       v.push_back(TestSink("s", {{"record", rec}, {"gate", gate}}));
       auto s = Open(std::move(v), o);
-      int64_t accepted = 0, refused = 0;
-      for (int i = 0; i < 10; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        Status st = s->Accept(Rows(s->schema(), accepted, 5));
-        const auto waited = std::chrono::steady_clock::now() - t0;
-        if (st.ok()) {
-          accepted += 5;
-          continue;
-        }
-        QVERIFY2(st.IsBusy(), st.ToString().c_str());
-        ++refused;
-        if (drop) QVERIFY(waited < 50ms);
-        else QVERIFY(waited >= 90ms);
-        if (!drop && refused == 2) break;
+      int64_t accepted = 0;
+      Status refused;
+      while (refused.ok() && accepted < 1000000) {
+        refused = s->Accept(Rows(s->schema(), accepted, 5));
+        if (refused.ok()) accepted += 5;
+        const StreamStats st = s->Stats();
+        QVERIFY(st.buffer.pending_batches <= 1);
+        QVERIFY(st.buffer.buffered_events <= 10);
       }
-      QCOMPARE(accepted, int64_t{20});  // one pending batch, one full open batch
+      QVERIFY2(refused.IsBusy(), refused.ToString().c_str());
+      QVERIFY2(refused.message().find("is full") != std::string::npos, refused.message().c_str());
+      QVERIFY2(accepted > 1000, std::to_string(accepted).c_str());  // the buffer holds 20
       StreamStats st = s->Stats();
-      if (drop) QCOMPARE(st.buffer.dropped_events, uint64_t(refused * 5));
-      else QCOMPARE(st.buffer.rejected_busy, uint64_t(refused));
-      QCOMPARE(st.wal.log.last_seq, uint64_t{4});  // refused requests are not logged
+      QVERIFY(st.wal.replaying);
+      QVERIFY(st.wal.spilling);
+      QCOMPARE(st.wal.spills, uint64_t{1});
+      QCOMPARE(st.buffer.rejected_busy, uint64_t{0});
+      QCOMPARE(st.buffer.dropped_events, uint64_t{0});
+      QVERIFY(st.wal.log.rejected_full >= 1);
+      QVERIFY(st.wal.log.total_bytes <= 65536);
+      QVERIFY(!s->Flush(100ms).completed);  // the backlog is not delivered yet
       std::remove(gate.c_str());
+      QVERIFY(s->Flush(30s).completed);
+      QCOMPARE(ReadIds(rec), Range(0, accepted));  // each once, in order
+      st = s->Stats();
+      QVERIFY(!st.wal.replaying);
+      QVERIFY(!st.wal.spilling);
+      // All but the few the buffer took went through the log.
+      QVERIFY(st.wal.spilled_records + 10 >= st.wal.log.last_seq);
+      QCOMPARE(st.wal.replayed_records, uint64_t{0});
+      QCOMPARE(Position(st, "s"), st.wal.log.last_seq);
+      QVERIFY(st.wal.log.segments_deleted > 0);
+      QVERIFY(st.wal.log.segments <= 2);
+      QVERIFY(AcceptIds(s.get(), accepted, accepted + 20, 5));
       QVERIFY(s->Flush(10s).completed);
-      QCOMPARE(ReadIds(rec), Range(0, accepted));
+      QCOMPARE(ReadIds(rec), Range(0, accepted + 20));
     }
+  }
+
+  // Spills entered and left again and again, with concurrent producers:
+  // every row once, each producer's in order.
+  void repeatedSpillsKeepEachProducersOrder() {
+    QTemporaryDir dir;
+    const std::string gate = dir.filePath("gate").toStdString();
+    const std::string rec = dir.filePath("rec").toStdString();
+    StreamOptions o = Logged(dir.filePath("wal").toStdString());
+    o.buffer.max_events = 10;
+    o.buffer.max_pending_batches = 1;
+    o.wal.segment_bytes = 64 * 1024;
+    std::vector<StreamSinkSpec> v;
+    v.push_back(TestSink("s", {{"record", rec}, {"gate", gate}}));
+    auto s = Open(std::move(v), o);
+    constexpr int kProducers = 4, kPhases = 4, kPerPhase = 100, kRequests = kPhases * kPerPhase,
+                  kPer = 3;
+    std::atomic<int> failures{0};
+    std::vector<int> sent(kProducers, 0);
+    // Each phase stalls the sink while four producers accept concurrently
+    // (in odd phases it is let go while they still run), then waits for the
+    // spill to be left before the next one enters it again.
+    for (int phase = 0; phase < kPhases; ++phase) {
+      std::ofstream(gate).put('x');
+      std::vector<std::thread> threads;
+      for (int t = 0; t < kProducers; ++t)
+        threads.emplace_back([&, t] {
+          for (int i = 0; i < kPerPhase; ++i, ++sent[t]) {
+            Status st = s->Accept(Rows(s->schema(), t * 1000000 + sent[t] * kPer, kPer));
+            if (!st.ok()) {
+              qWarning("Accept: %s", st.ToString().c_str());
+              ++failures;
+            }
+            if (i % 10 == 0) std::this_thread::sleep_for(1ms);
+          }
+        });
+      if (phase % 2 == 1) {
+        std::this_thread::sleep_for(20ms);
+        std::remove(gate.c_str());
+      }
+      for (auto& t : threads) t.join();
+      QVERIFY(s->Stats().wal.spills >= uint64_t(phase + 1));
+      std::remove(gate.c_str());
+      QVERIFY(WaitReplayDone(s.get()));
+    }
+    QCOMPARE(failures.load(), 0);
+    QVERIFY(s->Flush(30s).completed);
+    const StreamStats st = s->Stats();
+    QVERIFY2(st.wal.spills >= kPhases, std::to_string(st.wal.spills).c_str());
+    QVERIFY(!st.wal.replaying);
+    QCOMPARE(Position(st, "s"), uint64_t{kProducers * kRequests});
+    const std::vector<int64_t> ids = ReadIds(rec);
+    QCOMPARE(ids.size(), size_t{kProducers * kRequests * kPer});
+    std::vector<int64_t> next(kProducers, 0);
+    for (int64_t id : ids) {
+      const int64_t t = id / 1000000;
+      QVERIFY(t >= 0 && t < kProducers);
+      QCOMPARE(id % 1000000, next[t]);  // once, in order
+      ++next[t];
+    }
+  }
+
+  // A shutdown while spilling leaves the backlog in the log; the next start
+  // replays it.
+  void aShutdownWhileSpillingReplaysTheBacklogAtTheNextStart() {
+    QTemporaryDir dir;
+    const std::string wal = dir.filePath("wal").toStdString();
+    const std::string rec = dir.filePath("rec").toStdString();
+    StreamOptions o = Logged(wal);
+    o.buffer.max_events = 10;
+    o.buffer.max_pending_batches = 1;
+    {
+      auto s = Open(One("s", ""), o);  // fails every write: the buffer fills
+      QVERIFY(AcceptIds(s.get(), 0, 500, 5));
+      StreamStats st = s->Stats();
+      QVERIFY(st.wal.spilling);
+      QVERIFY(st.buffer.pending_batches <= 1);
+      QVERIFY(st.buffer.buffered_events <= 10);
+      QVERIFY(s->Shutdown(50ms) > 0);
+    }
+    auto s = Open(One("s", rec), o);
+    QVERIFY(WaitReplayDone(s.get()));
+    QVERIFY(s->Flush(10s).completed);
+    QCOMPARE(ReadIds(rec), Range(0, 500));
+    StreamStats st = s->Stats();
+    QCOMPARE(st.wal.replay_from_seq, uint64_t{1});
+    QCOMPARE(st.wal.replay_to_seq, uint64_t{100});
+    QCOMPARE(Position(st, "s"), uint64_t{100});
   }
 
   void fsyncAlwaysMakesEachAcceptedRecordDurable() {

@@ -360,18 +360,26 @@ class HostHttpTest : public QObject {
     QCOMPARE(stream("items").Stats().buffer.accepted_events, uint64_t(5));
   }
 
-  void fullBufferAnswers503WithRetryAfter() {
+  // With a log (this host has a data_dir) a full buffer does not refuse:
+  // requests spill to the log and are buffered once the sink moves.
+  void fullBufferSpillsToTheLogInsteadOf503() {
     { std::ofstream gate(dir_ + "/gate"); }  // the sink stalls while this exists
-    // 1: sealed at once, its sink stalls. 2: fills the open batch. 3: no room.
-    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":1}").status, 202);
-    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":2}").status, 202);
-    Reply r = Post(ingest_, "/v1/streams/slow/events", "{\"id\":3}");
-    QCOMPARE(r.status, 503);
-    QVERIFY(!r.header("retry-after").empty());
-    QVERIFY(std::stoi(r.header("retry-after")) >= 1);
-    QVERIFY(r.json()->getObject("error")->getValue<std::string>("message").find("slow") !=
-            std::string::npos);
-    QCOMPARE(stream("slow").Stats().buffer.rejected_busy, uint64_t(1));
+    // 1: sealed at once, its sink stalls. 2: fills the open batch. 3..10: no
+    // room in the buffer, logged only.
+    for (int id = 1; id <= 10; ++id)
+      QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":" + std::to_string(id) + "}")
+                   .status,
+               202);
+    StreamStats st = stream("slow").Stats();
+    QCOMPARE(st.buffer.rejected_busy, uint64_t(0));
+    QVERIFY(st.buffer.pending_batches <= 1);
+    QVERIFY(st.buffer.buffered_events <= 1);
+    QVERIFY(st.wal.spilling);
+    QCOMPARE(st.wal.spills, uint64_t(1));
+    Reply s = Get(admin_, "/api/stats");
+    QCOMPARE(s.json()->getObject("streams")->getObject("slow")->getObject("wal")
+                 ->getValue<bool>("spilling"),
+             true);
 
     // The flush cannot finish while the sink stalls: 504, naming the sink.
     Reply f = Call(admin_, {"POST", "/api/flush?stream=slow&timeout=200ms", "", "", {}, false});
@@ -385,8 +393,9 @@ class HostHttpTest : public QObject {
     std::remove((dir_ + "/gate").c_str());
     f = Call(admin_, {"POST", "/api/flush?stream=slow", "", "", {}, false});
     QVERIFY2(f.status == 200, f.body.c_str());
-    QCOMPARE(ReadFile(dir_ + "/slow.txt"), std::string("1\n2\n"));
-    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":4}").status, 202);
+    QCOMPARE(ReadFile(dir_ + "/slow.txt"), std::string("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n"));
+    QVERIFY(!stream("slow").Stats().wal.spilling);
+    QCOMPARE(Post(ingest_, "/v1/streams/slow/events", "{\"id\":11}").status, 202);
   }
 
   void adminHealthStatsMetrics() {

@@ -115,6 +115,9 @@ Object::Ptr WalToJson(const StreamWalStats& w) {
   o->set("replayed_rows", w.replayed_rows);
   o->set("unreadable_records", w.unreadable_records);
   o->set("confirm_errors", w.confirm_errors);
+  o->set("spilling", w.spilling);
+  o->set("spills", w.spills);
+  o->set("spilled_records", w.spilled_records);
   return o;
 }
 
