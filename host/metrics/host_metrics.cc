@@ -233,6 +233,15 @@ std::string RenderPrometheusMetrics(const HostSnapshot& s) {
   PerWal(&t, s, "sinkhost_wal_replayed_rows_total", "counter",
          "Rows buffered again by the startup replay.",
          [](const StreamWalStats& w) { return double(w.replayed_rows); });
+  PerWal(&t, s, "sinkhost_wal_spilling", "gauge",
+         "1 while requests go to the log only because the buffer is full (sinks behind).",
+         [](const StreamWalStats& w) { return w.spilling ? 1.0 : 0.0; });
+  PerWal(&t, s, "sinkhost_wal_spills_total", "counter",
+         "Times the buffer was full and requests went to the log only.",
+         [](const StreamWalStats& w) { return double(w.spills); });
+  PerWal(&t, s, "sinkhost_wal_spilled_records_total", "counter",
+         "Records buffered from the log after a spill.",
+         [](const StreamWalStats& w) { return double(w.spilled_records); });
   PerWal(&t, s, "sinkhost_wal_unreadable_records_total", "counter",
          "Records whose payload could not be decoded (logged, not delivered).",
          [](const StreamWalStats& w) { return double(w.unreadable_records); });

@@ -220,7 +220,10 @@ class PrometheusTextTest : public QObject {
         {"sinkhost_wal_replayed_records_total{stream=\"events\"}", 7},
         {"sinkhost_wal_replayed_rows_total{stream=\"events\"}", 70},
         {"sinkhost_wal_unreadable_records_total{stream=\"events\"}", 1},
-        {"sinkhost_wal_confirm_errors_total{stream=\"events\"}", 3}};
+        {"sinkhost_wal_confirm_errors_total{stream=\"events\"}", 3},
+        {"sinkhost_wal_spilling{stream=\"events\"}", 1},
+        {"sinkhost_wal_spills_total{stream=\"events\"}", 4},
+        {"sinkhost_wal_spilled_records_total{stream=\"events\"}", 40}};
     for (const auto& [series, value] : want)
       QVERIFY2(Value(m, series) == value, (series + " in\n" + m).c_str());
   }

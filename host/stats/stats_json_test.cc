@@ -217,6 +217,9 @@ class StatsJsonTest : public QObject {
     QCOMPARE(o->getValue<int64_t>("replayed_rows"), int64_t(70));
     QCOMPARE(o->getValue<int64_t>("unreadable_records"), int64_t(1));
     QCOMPARE(o->getValue<int64_t>("confirm_errors"), int64_t(3));
+    QCOMPARE(o->getValue<bool>("spilling"), true);
+    QCOMPARE(o->getValue<int64_t>("spills"), int64_t(4));
+    QCOMPARE(o->getValue<int64_t>("spilled_records"), int64_t(40));
   }
 
   void flushShape() {

@@ -42,6 +42,9 @@ inline StreamWalStats SampleWalStats() {
   w.replayed_rows = 70;
   w.unreadable_records = 1;
   w.confirm_errors = 3;
+  w.spilling = true;
+  w.spills = 4;
+  w.spilled_records = 40;
   return w;
 }
 
