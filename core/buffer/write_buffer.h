@@ -10,7 +10,10 @@
 // decides: `block` waits up to block_timeout for a slot, then refuses with
 // Status::Busy (HTTP 503 + Retry-After); `drop_newest` refuses at once and
 // counts the rows as dropped. A refused request is never acknowledged, so
-// nothing acknowledged is ever dropped.
+// nothing acknowledged is ever dropped. A stream with a write-ahead log
+// never lets Append wait or refuse: it checks for room first and, when
+// there is none, keeps the rows in the log until there is (a spill; see
+// core/stream/stream.h), so `when_full` applies to streams without a log.
 //
 // A request's rows are appended all together into one batch, never split:
 // one request larger than max_events forms a batch of its own.
