@@ -10,9 +10,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/id_rows.h"
 #include "tests/support/test_env.h"
 
 using namespace sinkhost;
+using sinkhost::testing::ReadIds;
 using namespace std::chrono_literals;
 
 namespace {
@@ -38,14 +40,6 @@ SealedBatch Batch(const Schema& schema, uint64_t seq, int64_t first, int64_t cou
   b.first_row_seq = static_cast<uint64_t>(first);
   b.rows = std::move(rows);
   return b;
-}
-
-std::vector<int64_t> ReadIds(const std::string& path) {
-  std::vector<int64_t> ids;
-  std::ifstream in(path);
-  int64_t v;
-  while (in >> v) ids.push_back(v);
-  return ids;
 }
 
 std::vector<std::string> ReadLines(const std::string& path) {

@@ -13,35 +13,16 @@
 #include "core/batch/row_batch_codec.h"
 #include "core/stream/stream.h"
 #include "core/wal/wal_format.h"
+#include "tests/support/id_rows.h"
 #include "tests/support/test_env.h"
 
 using namespace sinkhost;
+using sinkhost::testing::IdSchema;
+using sinkhost::testing::Rows;
+using sinkhost::testing::ReadIds;
 using namespace std::chrono_literals;
 
 namespace {
-
-Schema IdSchema() {
-  Schema s;
-  (void)Schema::Make(Schema::Kind::kCustom, {{"id", ColumnType::kInt64, false, {}}}, &s);
-  return s;
-}
-
-RowBatch Rows(const Schema& schema, int64_t first, int64_t count) {
-  RowBatch b(schema);
-  for (int64_t i = first; i < first + count; ++i) {
-    b.column(0).AppendInt64(i);
-    b.CommitRow();
-  }
-  return b;
-}
-
-std::vector<int64_t> ReadIds(const std::string& path) {
-  std::vector<int64_t> ids;
-  std::ifstream in(path);
-  int64_t v;
-  while (in >> v) ids.push_back(v);
-  return ids;
-}
 
 std::vector<int64_t> Range(int64_t first, int64_t end) {
   std::vector<int64_t> v;
