@@ -12,6 +12,7 @@
 
 #include "tests/support/id_rows.h"
 #include "tests/support/test_env.h"
+#include "tests/support/test_sink.h"
 
 using namespace sinkhost;
 using sinkhost::testing::ReadIds;
@@ -76,23 +77,19 @@ struct Rig {
   std::unique_ptr<SinkRunner> runner;
 
   Rig(const std::string& record, const std::string& reject, const std::string& quarantine) {
-    std::shared_ptr<PluginLibrary> lib;
-    Status st = PluginLibrary::Load(sinkhost::testing::TestPluginPath("test_sink"), &lib);
-    if (!st.ok()) qFatal("%s", st.ToString().c_str());
-    std::unique_ptr<SinkInstance> instance;
-    st = SinkInstance::Create(lib, {{"record", record}, {"reject", reject}}, &instance);
-    if (!st.ok()) qFatal("%s", st.ToString().c_str());
+    std::unique_ptr<SinkInstance> instance =
+        sinkhost::testing::TestSinkInstance({{"record", record}, {"reject", reject}});
     RetryPolicy retry;
     retry.initial_delay_ms = 5;
     retry.max_delay_ms = 20;
     runner = std::make_unique<SinkRunner>("events", "t", std::move(instance), schema, retry);
     if (!quarantine.empty()) {
       std::unique_ptr<Quarantine> q;
-      st = Quarantine::Open(quarantine, "events", "t", schema, &q);
+      Status st = Quarantine::Open(quarantine, "events", "t", schema, &q);
       if (!st.ok()) qFatal("%s", st.ToString().c_str());
       runner->SetQuarantine(std::move(q));
     }
-    st = runner->OpenNow();
+    Status st = runner->OpenNow();
     if (!st.ok()) qFatal("%s", st.ToString().c_str());
     runner->Start();
   }

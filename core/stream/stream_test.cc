@@ -8,11 +8,13 @@
 
 #include "tests/support/id_rows.h"
 #include "tests/support/test_env.h"
+#include "tests/support/test_sink.h"
 
 using namespace sinkhost;
 using sinkhost::testing::IdSchema;
 using sinkhost::testing::Rows;
 using sinkhost::testing::ReadIds;
+using sinkhost::testing::TestSink;
 using namespace std::chrono_literals;
 
 namespace {
@@ -21,17 +23,6 @@ std::vector<int64_t> Range(int64_t n) {
   std::vector<int64_t> v(n);
   for (int64_t i = 0; i < n; ++i) v[i] = i;
   return v;
-}
-
-StreamSinkSpec TestSink(const std::string& name, std::map<std::string, std::string> options) {
-  std::shared_ptr<PluginLibrary> lib;
-  Status st = PluginLibrary::Load(sinkhost::testing::TestPluginPath("test_sink"), &lib);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  StreamSinkSpec spec;
-  spec.name = name;
-  st = SinkInstance::Create(lib, options, &spec.instance);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  return spec;
 }
 
 std::unique_ptr<Stream> MakeStream(std::vector<StreamSinkSpec> sinks, StreamOptions o) {

@@ -15,11 +15,13 @@
 #include "core/wal/wal_format.h"
 #include "tests/support/id_rows.h"
 #include "tests/support/test_env.h"
+#include "tests/support/test_sink.h"
 
 using namespace sinkhost;
 using sinkhost::testing::IdSchema;
 using sinkhost::testing::Rows;
 using sinkhost::testing::ReadIds;
+using sinkhost::testing::TestSink;
 using namespace std::chrono_literals;
 
 namespace {
@@ -28,17 +30,6 @@ std::vector<int64_t> Range(int64_t first, int64_t end) {
   std::vector<int64_t> v;
   for (int64_t i = first; i < end; ++i) v.push_back(i);
   return v;
-}
-
-StreamSinkSpec TestSink(const std::string& name, std::map<std::string, std::string> options) {
-  std::shared_ptr<PluginLibrary> lib;
-  Status st = PluginLibrary::Load(sinkhost::testing::TestPluginPath("test_sink"), &lib);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  StreamSinkSpec spec;
-  spec.name = name;
-  st = SinkInstance::Create(lib, options, &spec.instance);
-  if (!st.ok()) qFatal("%s", st.ToString().c_str());
-  return spec;
 }
 
 // A sink that records to `path`, or fails every write (retryably) when
