@@ -658,6 +658,12 @@ int64_t Stream::ShutdownOnce(std::chrono::milliseconds timeout) {
   return undelivered;
 }
 
+bool Stream::HasSink(const std::string& sink) const {
+  for (const auto& r : runners_)
+    if (r->name() == sink) return true;
+  return false;
+}
+
 Status Stream::ReplayQuarantine(const std::string& sink, int64_t* rows) {
   *rows = 0;
   for (const auto& r : runners_)

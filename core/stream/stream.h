@@ -167,6 +167,8 @@ class Stream {
   // is how many were taken. InvalidArgument naming the sink when the stream
   // has no such sink or no quarantine; Busy while a replay is under way.
   Status ReplayQuarantine(const std::string& sink, int64_t* rows);
+  // Whether the stream has a sink of that name.
+  bool HasSink(const std::string& sink) const;
 
   StreamStats Stats() const;
 

@@ -82,13 +82,22 @@ class AdminHandler : public GuardedHandler {
   }
 
  private:
+  // The request's query parameters; false after answering 400 when the
+  // query string does not decode.
+  static bool ParseQuery(HTTPServerRequest& request, HTTPServerResponse& response,
+                         Poco::URI::QueryParameters* params) {
+    try {
+      *params = Poco::URI(request.getURI()).getQueryParameters();
+      return true;
+    } catch (const Poco::Exception& ex) {
+      SendError(response, 400, "bad query string: " + ex.message());
+      return false;
+    }
+  }
+
   void Stats(HTTPServerRequest& request, HTTPServerResponse& response) {
     Poco::URI::QueryParameters params;
-    try {
-      params = Poco::URI(request.getURI()).getQueryParameters();
-    } catch (const Poco::Exception& ex) {
-      return SendError(response, 400, "bad query string: " + ex.message());
-    }
+    if (!ParseQuery(request, response, &params)) return;
     std::optional<int64_t> since_us;
     for (const auto& [key, value] : params) {
       if (key != "recent_since")
@@ -110,11 +119,7 @@ class AdminHandler : public GuardedHandler {
     int64_t timeout_ms = e_.default_flush_timeout_ms;
     std::vector<const StreamSet::Entry*> targets;
     Poco::URI::QueryParameters params;
-    try {
-      params = Poco::URI(request.getURI()).getQueryParameters();
-    } catch (const Poco::Exception& ex) {
-      return SendError(response, 400, "bad query string: " + ex.message());
-    }
+    if (!ParseQuery(request, response, &params)) return;
     for (const auto& [key, value] : params) {
       if (key == "stream") {
         const StreamSet::Entry* entry = e_.streams->Find(value);
@@ -157,11 +162,7 @@ class AdminHandler : public GuardedHandler {
   // the one that has a sink of that name, when only one has.
   void ReplayQuarantine(HTTPServerRequest& request, HTTPServerResponse& response) {
     Poco::URI::QueryParameters params;
-    try {
-      params = Poco::URI(request.getURI()).getQueryParameters();
-    } catch (const Poco::Exception& ex) {
-      return SendError(response, 400, "bad query string: " + ex.message());
-    }
+    if (!ParseQuery(request, response, &params)) return;
     std::optional<std::string> sink, stream_name;
     for (const auto& [key, value] : params) {
       if (key == "sink") {
@@ -175,17 +176,12 @@ class AdminHandler : public GuardedHandler {
     }
     if (!sink || sink->empty())
       return SendError(response, 400, "sink: is required, e.g. ?sink=NAME");
-    auto has_sink = [&](const Stream& s) {
-      for (const SinkStats& k : s.Stats().sinks)
-        if (k.name == *sink) return true;
-      return false;
-    };
     Stream* stream = nullptr;
     if (stream_name) {
       const StreamSet::Entry* entry = e_.streams->Find(*stream_name);
       if (entry == nullptr)
         return SendError(response, 404, "unknown stream '" + *stream_name + "'");
-      if (!has_sink(*entry->stream))
+      if (!entry->stream->HasSink(*sink))
         return SendError(response, 404,
                          "stream '" + *stream_name + "' has no sink '" + *sink + "'");
       stream = entry->stream.get();
@@ -193,7 +189,7 @@ class AdminHandler : public GuardedHandler {
       std::vector<Stream*> matches;
       std::string names;
       for (const auto& e : e_.streams->entries()) {
-        if (!has_sink(*e->stream)) continue;
+        if (!e->stream->HasSink(*sink)) continue;
         matches.push_back(e->stream.get());
         names += (names.empty() ? "'" : ", '") + e->stream->name() + "'";
       }
