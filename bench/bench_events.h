@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The events every benchmark sends, parses or stores, so that sinkhost and
 // the tools it is compared with always get the same bytes.
 //

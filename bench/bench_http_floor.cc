@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The floor of sinkhost's HTTP layer: the host's own ingest listener
 // (HttpListener: Poco's HTTPServer with the host's thread pool, keep-alive
 // and timeout settings) serving a handler that reads the body as the host's

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // In-process ingest: producer threads hand already-parsed one-event rows to
 // sinkhost's Stream::Accept (the acknowledgement point the HTTP handlers
 // call: the write buffer, sealing at 10,000 events, hand-over to a sink

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // A load client for the loads wrk cannot express: a fixed number of events
 // (not a duration), so that an end-to-end run can wait until exactly that
 // many rows are in the backend, and raw TCP lines for syslog-ng.

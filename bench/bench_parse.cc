@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Parsing the bulk bodies the HTTP benchmark sends (1,000 NDJSON events per
 // body), in-process on one thread:
 //

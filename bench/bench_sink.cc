@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Sinks in-process, and the bare baselines they are compared with, on the
 // same rows (bench_events.h: the host's own parser output).
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // discard: a sink that accepts every batch and stores nothing. The HTTP and
 // in-process ingest benchmarks use it so that they measure sinkhost's own
 // path (HTTP, parsing, the write buffer, batch hand-over to a sink thread)

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Benchmarks sinkhost against the raw backends and a peer (issue 6) and
 # prints one table, also written to bench/results.md.
 #

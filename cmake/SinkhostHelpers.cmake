@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Build helpers for this repository. sinkhost_add_plugin lives in
 # SinkhostPlugin.cmake, which is also installed with the SDK so that sinks
 # built outside this repository are built the same way.

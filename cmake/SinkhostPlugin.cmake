@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # sinkhost_add_plugin: builds a sink the way sinkhost expects to load it.
 # Used for the sinks in this repository and, installed with the SDK
 # (find_package(sinkhost)), for sinks built anywhere else.

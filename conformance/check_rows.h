@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The rows sinkhost-plugin-check writes, and the one schema they have: an
 // int64 `id` (unique, so read-back rows can be matched whatever order the
 // backend returns them in) and each column type twice, required and

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // One sink instance driven through the raw C function table, the way the
 // host drives it, but keeping everything the kit must judge: the exact
 // status code, whether an error carried a message and a release callback,

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Reading back what a sink stored. The kit cannot know every backend, so a
 // sink's author supplies a read-back command: a shell command that prints
 // every row the sink stored for the check's stream as JSON objects (one per

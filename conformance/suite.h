@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The conformance suite: a fixed sequence of checks run against one sink
 // plugin, each printed as one line ("PASS name  detail"), then a summary.
 // The checks and their order are documented in docs/conformance.md; their

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Ends the process when one check runs too long, so that a sink whose call
 // hangs fails the run with the check named instead of stalling a CI job.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // libFuzzer target: bulk bodies (NDJSON or a JSON array) through BulkParser
 // into typed rows, three ways per input: a custom schema with every column
 // type (required, nullable, with defaults: fuzzing::AllTypesSchema), the

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Checks the fuzz targets make on what the code under test returns, beyond
 // what the sanitizers catch: a batch is well formed (every column as long as
 // the batch, every string valid UTF-8), it survives the write-ahead log's

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Writes the seed segments of fuzz/corpus/wal_segment: real segment files
 // written by WriteAheadLog, holding row batches encoded as a stream logs
 // them, plus a few damaged copies. Built with the fuzz targets; run it to

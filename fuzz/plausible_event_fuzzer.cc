@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // libFuzzer target: POST /api/event bodies through PlausibleEventParser, the
 // Plausible-compatible parser (JSON object -> rows of Schema::Plausible()).
 //

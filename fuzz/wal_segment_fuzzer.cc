@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // libFuzzer target: the write-ahead log's reading side. The input is the
 // bytes of one segment file (fuzz/corpus/wal_segment holds real ones from
 // make_wal_seeds). Each input goes

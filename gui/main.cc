@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // sinkhost-dashboard: watch a running sinkhost from the desktop.
 //
 //   sinkhost-dashboard [--admin http://127.0.0.1:8081] [--token T]

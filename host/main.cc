@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // sinkhost: the event-ingestion server.
 //
 //   sinkhost --config FILE [--log-level LEVEL]    run until SIGTERM/SIGINT

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Configures and builds sinkhost into BUILD_DIR (default: build/).
 # Usage: scripts/build.sh [extra cmake -D options...]
 set -euo pipefail

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Takes docs/dashboard.png: a real screenshot of sinkhost-dashboard watching
 # a host under load, in a virtual X display (Xvfb), so it runs on a server.
 #

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Installs the Debian 12 packages sinkhost needs to build, run and test.
 # Idempotent: when everything is installed it only checks, in well under a
 # second. Run as root (or with sudo available).

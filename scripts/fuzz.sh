@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Builds the libFuzzer targets (fuzz/, clang, -fsanitize=fuzzer,address,
 # undefined) into build-fuzz and runs each for SECONDS over its seed corpus
 # fuzz/corpus/<target>/, with leak detection. Fails on any crash, leak,

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Builds the test suite with AddressSanitizer (LeakSanitizer included) and
 # UndefinedBehaviorSanitizer into its own build dir, and runs it with ctest.
 # Any report fails the test: UBSan is built with -fno-sanitize-recover=all,

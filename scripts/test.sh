@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Installs what is missing, builds, and runs every test with ctest. Then,
 # when no ctest arguments are given (CI, .ci/run), the sanitizer suite and
 # the fuzzers: scripts/sanitize.sh (its CI subset; see there) and each fuzz

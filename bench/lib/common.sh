@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Shared helpers for bench/run.sh: logging, time, ports, the processes we
 # started (so the EXIT trap stops exactly those), and the sample file every
 # measurement appends to. Sourced, not run.

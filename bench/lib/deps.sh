@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # The Debian packages the benchmarks need beyond scripts/deps.sh: the load
 # generator, the peers sinkhost is compared with, and hyperfine for timing
 # the command-line peers. Same idempotent pattern as scripts/deps.sh: when

@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # The measurements. Each function runs its figure and its comparison
 # interleaved, RUNS times (so drift from other work on the machine hits both
 # alike), records every run with `sample`, and adds its table rows. Sourced

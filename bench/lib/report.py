@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 """Turns a bench run's samples into the results table.
 
     report.py SAMPLES ROWS NOTES HEADER_FILE OUT_MD

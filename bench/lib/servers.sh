@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Starting and stopping the servers the benchmarks need, each on free
 # loopback ports with its files under BENCH_TMP, following the recipes in
 # tests/support/postgres_server.cc and clickhouse_server.cc. Nothing here

@@ -1,3 +1,6 @@
+-- SPDX-FileCopyrightText: 2026 The sinkhost authors
+-- SPDX-License-Identifier: Apache-2.0
+
 -- wrk script: POSTs the request bodies of a file, cycling through them, and
 -- counts answers that are not the expected status.
 --

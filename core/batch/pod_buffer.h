@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // PodBuffer<T>: a growable array of a trivially copyable T, the storage of
 // ColumnBuilder's Arrow buffers. It does what std::vector does for them,
 // minus what costs on the ingest hot path: appending a few bytes is an

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // RowBatch: rows of one schema held column by column in the Arrow memory
 // layout, so that a sealed batch crosses the plugin ABI without a copy.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // RowBatchCodec: a compact binary form of a RowBatch, the payload of the
 // write-ahead log's records. A stream logs the rows it accepted, not the
 // request body: replaying a body would parse it again with a new arrival

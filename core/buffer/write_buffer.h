@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WriteBuffer: the bounded in-memory buffer of one stream.
 //
 // Ingest threads append parsed rows (Append) under a short lock; the open

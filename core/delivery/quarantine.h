@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Quarantine: the rows one sink refused permanently, kept with the reason
 // in an NDJSON file, so that a poison row never silently costs an accepted
 // event, and an operator can send them again once the cause is fixed

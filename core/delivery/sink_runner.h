@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // SinkRunner: drives one sink instance on its own thread. It takes sealed
 // batches from its queue in order and writes each to the sink, so a slow
 // sink never delays ingest or the stream's other sinks (until the buffer's

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // SinkRunner with a quarantine, driven with the C test sink (tests/plugins),
 // whose `reject` option refuses any batch that holds a listed id: the poison
 // rows must be isolated and quarantined with the sink's reason, every other

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // POST /v1/streams/{stream}/events: splits an NDJSON or JSON-array body into
 // objects, numbers them, and hands each to the converter for the stream's
 // schema kind. All-or-nothing: rows are appended without CommitRow while the

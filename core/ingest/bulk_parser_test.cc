@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Bulk NDJSON / JSON-array requests: conversion to every column type,
 // nulls and defaults, errors with line numbers, all-or-nothing appends, and
 // Plausible events on plausible streams.

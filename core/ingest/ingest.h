@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Ingest parsing: request bodies to typed rows, with simdjson.
 //
 // Every event is validated and converted to a row of the stream's schema

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // In-process throughput of the ingest parsers (no HTTP): events per second
 // for 1,000-event bulk requests on a custom and on the plausible schema, and
 // for single /api/event bodies. Not a test; run by hand:

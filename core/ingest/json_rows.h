@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // JSON objects to rows of a custom schema, field by field, for bulk
 // requests. Each field is matched to the column of the same name and
 // converted to its type:

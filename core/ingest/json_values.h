@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Small conversions between simdjson DOM values and text, shared by the
 // Plausible event converter, the bulk row converter and error rendering:
 // type names and value descriptions for error messages, number text, JSON

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Parses JSON that arrives inside a JSON string, as Plausible allows for
 // props and revenue ("p": "{\"plan\":\"pro\"}"). A second parser, because
 // re-using the request's parser would invalidate the request document while

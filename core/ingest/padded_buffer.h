@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // A reusable copy of a request body followed by the zero padding simdjson
 // needs after the last byte (SIMDJSON_PADDING). The HTTP layer's buffers
 // carry no such promise, so each body is copied once; the allocation is kept

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Plausible /api/event semantics. Reference: Plausible.Ingestion.Request
 // (lib/plausible/ingestion/request.ex); the checks run in the same order so
 // that errors come out in the same order.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The Plausible event converter: one parsed /api/event object to rows of
 // Schema::Plausible(), one row per domain. Both POST /api/event
 // (PlausibleEventParser) and bulk requests on plausible streams (BulkParser)

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // POST /api/event behaviour, mirroring Plausible's request and controller
 // tests (test/plausible/ingestion/request_test.exs,
 // test/plausible_web/controllers/api/external_controller_test.exs).

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Plausible custom properties ("p"/"props", also "m"/"meta") to the text of
 // the props column: a compact JSON object of string keys and string values.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Plausible revenue ("$"/"revenue") to the revenue_amount and
 // revenue_currency columns, following Plausible.Ingestion.Request.Revenue:
 // revenue is optional and never fails an event; anything unusable is

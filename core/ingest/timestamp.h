@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Timestamps in bulk events: RFC 3339 text or seconds since the Unix epoch,
 // converted to the timestamp column's unit, microseconds since the epoch
 // (UTC).

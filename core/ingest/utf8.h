@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // UTF-8 helpers for ingest: locating invalid bytes, repairing header text,
 // counting and truncating by code point, and trimming Unicode whitespace
 // the way Plausible (Elixir's String.trim) does.

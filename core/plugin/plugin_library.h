@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Loading sink plugins. A PluginLibrary is one dlopen()ed shared library
 // whose descriptor has been checked and whose function table has been
 // filled; a SinkInstance is one configured sink created from it.

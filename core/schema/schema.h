@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Schema: the typed columns of a stream. Every event accepted into a stream
 // is converted to one row of its schema at ingest, so a batch handed to a
 // sink always matches the schema exactly.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Stream: one named flow of events — its schema, its write-ahead log, its
 // write buffer and the sinks every sealed batch goes to. This is the object
 // the HTTP layer and the admin API talk to.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // What the write-ahead log costs Stream::Accept: events per second through
 // Accept (rows already parsed, a sink that discards them) without a log and
 // under each fsync policy, for 1,000-event bulk requests and single events,

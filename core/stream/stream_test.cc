@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Stream tests drive real plugins: the C test sink (tests/plugins), which
 // records row ids to a file and can stall or fail on request.
 #include "core/stream/stream.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The stream with its write-ahead log: acknowledged rows survive a stop
 // that did not deliver them, each sink gets exactly what it had not
 // confirmed, ingest goes on during replay, a full buffer spills to the log

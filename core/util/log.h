@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // A minimal logging hook for the core library, which must not depend on the
 // host's logging framework. The host installs a sink that forwards to Poco's
 // loggers; until then messages go to stderr.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // CRC32C (Castagnoli, the iSCSI polynomial 0x1EDC6F41, RFC 3720), the
 // checksum of every write-ahead log record. Uses the SSE4.2 crc32
 // instruction when the CPU has it and a slicing-by-8 table otherwise; both

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // SegmentScanner: parses the bytes of one segment file into its intact
 // records and the damage between them. Pure: no I/O, no allocation per
 // record, no trust in the input (it is the log-reader fuzz target's entry

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The segment scanner on bytes built in memory: every kind of damage, at
 // every offset where it matters, and random corruption.
 #include "core/wal/segment_scanner.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Appends per second into a write-ahead log under each fsync policy, with 1
 // and 8 appending threads, on the file system of the given directory.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Many appenders under each fsync policy: nothing lost or reordered, group
 // commit under always (fewer fsyncs than appends, each append durable when
 // it returns), periodic fsyncs under interval, none under never, and a

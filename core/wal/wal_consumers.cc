@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WriteAheadLog's consumers: their persisted positions and the deletion of
 // segments every consumer has confirmed.
 #include <unistd.h>

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Consumer positions, segment deletion, the disk cap and a full disk.
 #include <sys/mount.h>
 

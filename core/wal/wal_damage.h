@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WalDamage: one damaged region of a write-ahead log, as found by recovery
 // (WriteAheadLog::Open), by a reader during replay, or by InspectWal. A
 // plain value for stats, logs and `sinkhost wal verify`.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // File helpers of the write-ahead log: errno to Status, whole writes and
 // reads, atomic replacement of a small file, and listing a log directory.
 // Internal to core/wal.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The on-disk format of the write-ahead log, shared by the writer, the
 // reader, the segment scanner and the inspect/verify functions.
 //

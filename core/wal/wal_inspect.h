@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // InspectWal and VerifyWal: a full, read-only examination of a log
 // directory, for `sinkhost wal inspect DIR` and `sinkhost wal verify DIR`.
 // They read every segment and consumer file, change nothing and take no

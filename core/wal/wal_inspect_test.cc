@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // InspectWal / VerifyWal: what `sinkhost wal inspect|verify` will print.
 #include "core/wal/wal_inspect.h"
 

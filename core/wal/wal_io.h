@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WalIo: the system calls through which the write-ahead log writes and
 // syncs, so that tests can count fsyncs (group commit), slow them down, or
 // make writes fail with ENOSPC part-way through, against real files. Reads,

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WalOptions: how one write-ahead log syncs, rolls and caps its segments.
 // A plain value; see write_ahead_log.h for what each policy guarantees.
 #ifndef SINKHOST_CORE_WAL_WAL_OPTIONS_H_

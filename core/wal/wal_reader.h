@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WalReader: reads a write-ahead log's intact records in sequence order,
 // starting from a sequence number, across segments; used to replay the log
 // into the write buffer at start and by tools.

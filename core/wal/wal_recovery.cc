@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WriteAheadLog::Open's recovery: lock the directory, load the consumers,
 // repair the tail of the last segment and decide where appending resumes.
 #include <fcntl.h>

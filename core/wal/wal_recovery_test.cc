@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Damage on disk and what Open and readers make of it: torn, truncated,
 // zero-filled and garbage tails, flipped bytes in the middle of the last
 // and of an earlier segment, half-created segments, bad consumer files,

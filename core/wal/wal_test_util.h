@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Helpers shared by the write-ahead log's tests: deterministic payloads,
 // reading a log back, damaging segment files the way crashes and bad disks
 // do, and a WalIo that counts fsyncs and injects slowness or ENOSPC.

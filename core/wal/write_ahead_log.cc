@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Appending and syncing. Recovery is in wal_recovery.cc, consumers and
 // segment deletion in wal_consumers.cc.
 #include "core/wal/write_ahead_log.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // WriteAheadLog: the durable, append-only log of one stream. Every accepted
 // request is appended as one record before it is acknowledged; at start the
 // records that some sink has not confirmed are read back (NewReader) and

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The write-ahead log's basic contract: append, read back, roll segments,
 // reopen, replay from a position.
 #include "core/wal/write_ahead_log.h"

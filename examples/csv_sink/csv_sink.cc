@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // csv: appends each batch to a CSV file (RFC 4180 quoting, one header line
 // for a new file). An example of a complete sink written against the
 // installed SDK alone; see docs/plugin-abi.md in the sinkhost repository.

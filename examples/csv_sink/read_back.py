@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 """Read-back command for sinkhost-plugin-check (see docs/conformance.md).
 
 Prints each row of the CSV file the sink wrote as one JSON object, keyed by

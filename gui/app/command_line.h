@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The dashboard's command line:
 //
 //   sinkhost-dashboard [--admin URL] [--token TOKEN]

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The dashboard's command line and the admin addresses it (and the connect
 // dialog) accept.
 #include "gui/app/command_line.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // DashboardController: the dashboard without its widgets. It polls the
 // host's stats (about once a second, never two polls at once, slower while
 // the host is away), feeds the model and the connection state, and runs

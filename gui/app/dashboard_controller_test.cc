@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // DashboardController without a window: the event loop never waits on the
 // network (a host that accepts and never answers), the token and the
 // request headers go out as intended,

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Screenshot: for scripts/dashboard-screenshot.sh. Waits the given time,
 // then until the dashboard has drawn data (connected, with at least one
 // flush in some sink's chart), fits the window's height to its panels,

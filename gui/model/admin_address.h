@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The admin API's address as people type it: "127.0.0.1:8081",
 // "http://host:8081/", "https://proxy.example.com/sinkhost".
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ConnectionState: whether the dashboard can reach the host's admin API,
 // since when, why not, and how soon to try again. Fed with the outcome of
 // every stats poll; the poll timer asks it for the next delay, so polling

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ConnectionState: what the status line says (connecting, connected,
 // never reached, lost) and how polling backs off while the host is away.
 #include "gui/model/connection_state.h"

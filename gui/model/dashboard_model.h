@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // DashboardModel: everything the dashboard shows, without any widget — the
 // latest stats snapshot, each stream's depth history and each sink's flush
 // history. Widgets read it after every poll.

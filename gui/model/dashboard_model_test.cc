@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // DashboardModel: when panels must be rebuilt, and which history survives
 // a change of streams or sinks.
 #include "gui/model/dashboard_model.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FlushFeedback: what one Flush button says — nothing yet, running, what the
 // flush did, or why it failed. One per stream and one for "Flush all".
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FlushFeedback and the POST /api/flush answer it is built from: running,
 // done with what it flushed, a sink that did not finish (504), failure.
 #include "gui/model/flush_feedback.h"

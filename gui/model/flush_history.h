@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FlushHistory: one sink's recent deliveries, merged from successive stats
 // polls (each poll repeats the host's last 120), with the duration summary
 // the dashboard shows: p50, p95 and max. Bounded by count.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FlushHistory: merging overlapping polls, staying bounded, surviving a
 // host restart, and the p50/p95/max the sink chart shows.
 #include "gui/model/flush_history.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The answer of POST /api/flush (docs/configuration.md) as plain values,
 // and its parser. The host answers 200 when every sink finished in time and
 // 504 with the same document when some did not.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // How the dashboard writes numbers: one place, so every panel agrees and the
 // tests can state the exact text. English digit grouping regardless of the
 // desktop's locale, because figures are compared with logs and curl output.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The exact text of every figure the dashboard writes.
 #include "gui/model/format.h"
 

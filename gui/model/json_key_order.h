@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The keys of a JSON object in the order the document lists them.
 // QJsonObject sorts its keys; the admin API lists streams and sinks in
 // config order, which is the order people expect to see them in.

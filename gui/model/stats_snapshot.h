@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The admin API's GET /api/stats document (docs/configuration.md) as plain
 // values, and its parser. Streams and sinks keep the host's config order,
 // which QJsonObject would lose by sorting keys.

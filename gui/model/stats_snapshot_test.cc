@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ParseStats against documents shaped like the host's GET /api/stats, and
 // the key-order scan it relies on to keep the host's config order.
 #include "gui/model/stats_snapshot.h"

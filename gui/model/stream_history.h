@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // StreamHistory: one stream's buffer depth over the last few minutes and its
 // ingest rate, built from successive stats polls. It keeps a bounded window
 // (by age and by count), so a dashboard left open for days stays small.

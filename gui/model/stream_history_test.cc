@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // StreamHistory: the depth samples behind a stream's chart (bounded by age
 // and count) and the ingest rate measured on the host's clock.
 #include "gui/model/stream_history.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // AdminClient: the dashboard's only way to the host — asynchronous calls to
 // the admin API (docs/configuration.md) through one QNetworkAccessManager.
 // Every call returns at once; its callback runs later on this object's

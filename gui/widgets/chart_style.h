@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The dashboard's look in one place: colours for sink states and chart
 // series, and the setup every chart shares (compact margins, small fonts,
 // legend on top), so panels stay consistent and readable in a screenshot.

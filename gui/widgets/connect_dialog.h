@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ConnectDialog: asks for the admin API's address and an optional token,
 // and refuses an address the dashboard cannot use, saying why.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ConnectionBar: the strip along the top that is always visible — whether
 // the host answers (a coloured dot and one line of text), a Connect button
 // for another address, and Flush all with its feedback.

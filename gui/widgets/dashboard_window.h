@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // DashboardWindow: the connection bar on top and a scrollable column of
 // stream panels, kept in step with a DashboardController (not owned). The
 // panels are rebuilt only when the host's streams or sinks change; every

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The dashboard window against a real sinkhost process (tests/support/
 // host_process): what people see after posting events, clicking Flush,
 // stopping and restarting the host, switching hosts in the connect dialog,

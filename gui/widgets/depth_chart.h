@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // DepthChart: a stream's buffered events and bytes over the last few
 // minutes as a share of their caps (the top of the chart is "full"), with
 // the ingest rate on a second axis.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FlushChart: a sink's recent flush durations over time, failed ones in
 // red, with horizontal lines at p50, p95 and max of what is shown.
 //

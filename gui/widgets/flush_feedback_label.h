@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // How a FlushFeedback looks in a label: grey while running, green when
 // done, amber when some sink did not finish, red on failure.
 //

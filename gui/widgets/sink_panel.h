@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // SinkPanel: one sink of a stream — its state in colour, the last error,
 // the last flush, totals, and a chart of recent flush durations.
 //

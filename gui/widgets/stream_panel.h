@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // StreamPanel: one stream — buffered events and bytes against their caps,
 // ingest rate and counters, a depth chart, a Flush button with its
 // feedback, and a SinkPanel per sink.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // sinkhost --check-config: everything startup does short of opening sinks
 // and sockets. The config is already parsed and validated; this loads every
 // plugin (so a plugin of the wrong ABI version is caught) and creates every

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Host: the running sinkhost server — the streams built from a HostConfig
 // and the two HTTP listeners in front of them.
 //

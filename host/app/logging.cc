@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 #include "host/app/logging.h"
 
 #include <Poco/AutoPtr.h>

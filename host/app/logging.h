@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Logging for the sinkhost process: Poco loggers, one per area
 // ("sinkhost.main", "sinkhost.http", "sinkhost.admin", and the core's
 // areas as "sinkhost.sink", "sinkhost.stream", ...), all writing to stderr

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Where the host looks for sink plugins: the config's plugin_dirs, or by
 // default the directory SINKHOST_PLUGIN_RELDIR (a compile definition, e.g.
 // "../lib/sinkhost/plugins") relative to the directory of the running

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // StreamSet: the host's streams, built from the config. Building loads each
 // plugin once (PluginLibrary::Find in the plugin directories), creates one
 // SinkInstance per configured sink and creates each Stream, which opens its

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // `sinkhost wal inspect DIR` and `sinkhost wal verify DIR`: a read-only
 // report of write-ahead logs for operators. DIR is one stream's log
 // (<data_dir>/wal/<stream>), or a directory holding such logs (<data_dir>/wal

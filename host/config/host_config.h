@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // HostConfig: the sinkhost server's configuration, read from one YAML file
 // and fully validated before anything starts. Every error names the key
 // path and the broken rule, e.g.

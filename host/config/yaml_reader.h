@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // YamlReader: typed reads of YAML nodes for the config parser. Every read
 // takes the node's key path ("streams.events.buffer.max_events") and every
 // error it returns reads "PATH: RULE, got VALUE", so a user can find the

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The admin listener's endpoints (loopback by default):
 //
 //   GET  /healthz      200 {"status":"ok"}

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // GuardedHandler: the boundary between Poco's HTTP server and sinkhost's
 // handlers. No exception escapes it: anything thrown by Handle() is logged
 // and, when nothing was sent yet, answered with 500 and a JSON error (with

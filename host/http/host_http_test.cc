@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The HTTP layer in-process: a real Host (streams, listeners on free ports)
 // with the C test sink, driven through Poco's HTTP client.
 #include <Poco/JSON/Array.h>

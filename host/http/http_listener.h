@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // HttpListener: one Poco HTTPServer on its own socket and thread pool
 // (sinkhost runs two: ingest and admin). Binding is separate from serving,
 // so a busy port fails startup before any stream starts.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Small pieces every sinkhost HTTP handler shares: the request path, body
 // reading with a size limit, and JSON answers.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The ingest listener's endpoints:
 //
 //   POST    /api/event                    Plausible-compatible event (202 "ok")

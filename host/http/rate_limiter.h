@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // RateLimiter: a token bucket per client, so that one client sending too
 // fast is answered 429 while every other client goes on as before.
 //

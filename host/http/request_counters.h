@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // RequestCounters: HTTP responses of one listener counted by status code,
 // for sinkhost_http_requests_total{listener,code}. Counting is one relaxed
 // atomic increment, so the ingest hot path takes no lock.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The sinkhost metrics, as served on the admin listener's GET /metrics:
 // every number of a HostSnapshot as a Prometheus family. Names and labels
 // are listed in docs/configuration.md ("Admin API").

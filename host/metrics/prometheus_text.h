@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // PrometheusText: writes the Prometheus text exposition format 0.0.4 by
 // hand (Debian 12 has no prometheus-cpp). A family is started with its
 // # HELP and # TYPE lines and all its samples follow it, as the format

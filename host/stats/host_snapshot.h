@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // HostSnapshot: one consistent-enough picture of the running host, taken
 // for the admin API (/api/stats as JSON, /metrics as Prometheus text). Each
 // stream's numbers come from one Stream::Stats() call; streams and HTTP

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The admin API's JSON documents, built with Poco::JSON: GET /api/stats
 // (StatsToJson) and POST /api/flush (FlushToJson). Streams and sinks are
 // objects keyed by name, in config order. Times are ISO-8601 UTC with

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // C++ helpers for the Arrow C Data Interface structs that cross the sink ABI:
 // move-only owners that call `release` exactly once, the column types a
 // stream can have with their Arrow format strings, and read-only views that

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Text encodings that sinks share, so that every sink writes a value the
 // same way: ISO-8601 UTC timestamps with microseconds, JSON strings and
 // JSON numbers. Header-only, no allocation beyond the caller's string.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Names that sinkhost and its sinks put into SQL text: stream, table and
 // column names. One rule everywhere, so a table named after its stream
 // always passes a sink's check: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes

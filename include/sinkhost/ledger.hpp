@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The delivery ledger: what a transactional sink needs to store each row
 // exactly once although the host re-sends rows after a crash.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // One value of a batch as JSON, the encoding of the file sink's NDJSON and
 // of the host's quarantine files, so that both read back the same way:
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The C++ framework for writing a sink. A sink author derives from
 // sinkhost::Sink, implements Init/Open/Write (and Flush/Close if needed),
 // declares its options, and exports it with SINKHOST_EXPORT_SINK. The

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Status: the result of a fallible operation, inside the host and inside
 // C++ sinks. A value type, cheap to copy when OK (no allocation). It maps
 // one-to-one onto the C `sinkhost_status` codes at the plugin boundary

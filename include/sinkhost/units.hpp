@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Parsing of the size ("16MiB") and duration ("5s") values used by the host
 // config and by sink options, so that both read them the same way.
 //

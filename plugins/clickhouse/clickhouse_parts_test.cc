@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Tests of the clickhouse sink's parts on their own, without a server: the
 // RowBinary encoder byte for byte, the check of a table's column types,
 // the classification of ClickHouse's errors and the SQL text helpers. The

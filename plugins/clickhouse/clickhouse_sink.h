@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ClickHouseSink: writes each batch into one ClickHouse MergeTree table with
 // one `INSERT INTO db.table (cols) FORMAT RowBinary` over the server's HTTP
 // interface, on one keep-alive connection per instance.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Tests of the clickhouse sink. The built clickhouse.so is loaded through the
 // real loader and driven with SinkInstance against a real clickhouse-server
 // that the test starts itself (tests/support/clickhouse_server.h); what it

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FakeClickHouse (tests only): a small HTTP server on a free loopback port
 // that answers the clickhouse sink's requests the way a ClickHouse server
 // would, and records every request, so that tests can check what the real

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // HttpConnection: one keep-alive HTTP/1.1 connection to the HTTP interface
 // of one ClickHouse server, through Poco's HTTPClientSession.
 //

@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Read-back command for sinkhost-plugin-check (docs/conformance.md): one
 # JSON object per row from ClickHouse's HTTP interface. 64-bit integers
 # come back quoted, which the kit accepts.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // RowBinaryEncoder: writes the rows of a batch in ClickHouse's RowBinary
 // input format, the body of `INSERT INTO t (cols) FORMAT RowBinary`.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Classification of ClickHouse failures into sinkhost statuses.
 //
 // A ClickHouse server reports a failed query as an HTTP error status (500,

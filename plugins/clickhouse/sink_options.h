@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The clickhouse sink's options: their specs (what the descriptor
 // declares, so the framework checks names and types before Init) and the
 // parsing of their values into a SinkConfig, which checks what the types

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The bits of ClickHouse SQL text the sink writes or reads: the identifier
 // rule for database and table names, backtick quoting, the conservative
 // check for the ORDER BY / PARTITION BY expressions an operator writes, and

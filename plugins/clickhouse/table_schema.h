@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The table side of the sink: the CREATE TABLE statement made from a stream
 // schema, and the check that an existing table can take the stream's rows,
 // which also decides how each column is encoded (row_binary.h).

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // FileSink: appends each batch to a file as NDJSON, one JSON object per
 // row, and rotates the file by size.
 //

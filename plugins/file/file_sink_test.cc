@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Tests of the file sink through the real loader: the built file.so is
 // loaded with PluginLibrary, driven with SinkInstance, and its NDJSON output
 // is parsed back line by line with simdjson.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Tests of include/sinkhost/format.hpp: the timestamp text is checked
 // against glibc's gmtime_r over the whole int64 range, the JSON encoders by
 // parsing their output back with simdjson.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Encoding of batch rows as PostgreSQL `COPY ... FROM STDIN (FORMAT binary)`
 // (https://www.postgresql.org/docs/15/sql-copy.html, "Binary Format"): a
 // header, then per row a 16-bit field count and per field a 32-bit length

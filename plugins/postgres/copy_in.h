@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // CopyIn: one `COPY ... FROM STDIN` on a libpq connection, fed with
 // ready-made COPY data (text or binary) through PQputCopyData.
 //

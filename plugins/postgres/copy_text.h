@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Encoding of batch rows as PostgreSQL `COPY ... FROM STDIN` text format
 // (https://www.postgresql.org/docs/15/sql-copy.html, "Text Format"): one
 // line per row, columns separated by a tab, NULL as `\N`, and backslash,

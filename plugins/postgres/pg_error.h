@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Classification of PostgreSQL failures into sinkhost statuses.
 //
 // Every failure the sink sees is reduced to a PgError (SQLSTATE, the

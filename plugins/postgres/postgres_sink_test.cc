@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Tests of the postgres sink against a real PostgreSQL server that the test
 // starts itself (tests/support/postgres_server.h): the built postgres.so is
 // loaded with PluginLibrary, driven with SinkInstance, and what it wrote is

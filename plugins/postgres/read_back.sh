@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Read-back command for sinkhost-plugin-check (docs/conformance.md): one
 # JSON object per row from row_to_json.
 #  - COPY ... TO STDOUT, not a plain SELECT: psql's result printing drops

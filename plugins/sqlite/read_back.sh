@@ -1,4 +1,7 @@
 #!/bin/sh
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # Read-back command for sinkhost-plugin-check (docs/conformance.md): prints
 # every row of the sink's table as one JSON object per line. Python's
 # sqlite3 module returns REAL values as exact doubles; the sqlite3 shell

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // SqliteSink: writes each batch into one SQLite table, one transaction per
 // batch, through a single prepared INSERT reused for every row.
 //

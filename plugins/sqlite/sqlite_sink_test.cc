@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Tests of the sqlite sink through the real loader: the built sqlite.so is
 // loaded with PluginLibrary, driven with SinkInstance and checked by reading
 // the database back with the sqlite3 C API.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Runs the installed-style sinkhost-plugin-check binary, as a sink author
 // would, against every in-tree sink (PostgreSQL and ClickHouse on real
 // servers started here) and against a sink broken on purpose in one way at

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Bad input against the real host: each kind gets its status code and an
 // error that names what was wrong, and none of them costs an event that was
 // accepted before it (or lets part of a refused request through).

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Crash tests: the real host under load, killed with SIGKILL at random
 // moments and started again on the same data_dir, loses no acknowledged
 // event; a log whose tail was torn still starts and delivers every intact

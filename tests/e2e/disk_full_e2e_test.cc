@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Disk full: the real host with its write-ahead log on a small tmpfs that
 // the test mounts itself (it must run as root; a mount that fails fails the
 // test). When the disk is full, or the log is at its `wal.max_size` cap,

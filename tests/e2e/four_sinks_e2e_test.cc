@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The same 100,000 posted Plausible events, with one config line changed,
 // land identically in SQLite, PostgreSQL, ClickHouse 18.16 and the NDJSON
 // file sink. The real host runs four times from one config template; after

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // End to end: the real sinkhost process, real HTTP, the real SQLite sink.
 #include <QtTest>
 #include <fstream>

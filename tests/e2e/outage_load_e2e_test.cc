@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // A backend outage under steady load: clients post numbered Plausible
 // events to the host without pause while its only sink's server
 // (PostgreSQL, then ClickHouse, each started by the test on loopback; one

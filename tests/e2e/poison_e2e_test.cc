@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // End to end: poison rows. The real host with two sinks on one stream: the
 // real SQLite sink, and the C test sink told to refuse some ids for good.
 // Every other row reaches both; the refused ones land in the test sink's

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Stopping PostgreSQL or ClickHouse while the host runs produces retryable
 // errors in /api/stats and in the log, and the events buffered meanwhile
 // arrive once the server is back on the same port and data: none missing.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // `sinkhost wal inspect DIR` and `sinkhost wal verify DIR` on logs a real
 // host wrote: segments, record counts, seq ranges, sink positions and
 // damage, and verify's exit code.

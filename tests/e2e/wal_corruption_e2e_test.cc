@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // A damaged write-ahead log at host level: a host is SIGKILLed with every
 // record still unconfirmed (its only batch interval is an hour away), its
 // segment files are damaged one of three ways, and it is started again. It

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The sinkhost authors
+# SPDX-License-Identifier: Apache-2.0
+
 # The install tree mirrors the build tree: after `cmake --install`, the
 # installed sinkhost finds its plugins relative to its own executable (no
 # plugin_dirs in the config) and the SDK headers are in include/sinkhost.

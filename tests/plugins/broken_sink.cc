@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // A sink written straight against sink_abi.h that is broken on purpose, in
 // one way chosen by its `flaw` option, so that the tests can show that
 // sinkhost-plugin-check catches each kind of mistake and names the check.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 /*
  * A sink written in plain C against sink_abi.h alone, used by the tests.
  * Compiled several times with a TEST_SINK_VARIANT_* definition to produce

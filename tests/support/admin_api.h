@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The host's admin API as the process-level tests use it: /api/stats and
 // /api/flush, with the JSON answers parsed (docs/configuration.md, "Admin
 // API", gives their shape).

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // The all-types test stream every sink's tests write: each column type once
 // required and once nullable, a row struct to fill it, and the batch built
 // from such rows. One definition, so every sink is checked on the same

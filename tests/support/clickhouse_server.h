@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // ClickHouseServer: a throwaway clickhouse-server for tests, in a temporary
 // folder, listening on free loopback ports, with no system service.
 //

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // HostProcess: runs the real `sinkhost` binary for end-to-end tests. It
 // writes a config into a temporary folder (with free loopback ports filled
 // in), starts the process, waits for /healthz, and offers plain HTTP calls

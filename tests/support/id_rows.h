@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // One-column ("id": int64) rows for the stream and delivery tests, and the
 // ids the test sink recorded (its `record` option: one id per line).
 #ifndef SINKHOST_TESTS_SUPPORT_ID_ROWS_H_

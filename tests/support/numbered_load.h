@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // NumberedLoad: client threads for the fault tests that post numbered
 // events to a running host over HTTP, whether or not it can take them, and
 // remember which ids were acknowledged and how every request was answered.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Reading a table of the built-in `schema: plausible` back from what each
 // sink stored (a SQLite file, a PostgreSQL or ClickHouse table, an NDJSON
 // file) into one normalized form, so that end-to-end tests can compare the

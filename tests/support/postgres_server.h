@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // PostgresServer: a throwaway PostgreSQL cluster for tests, in a temporary
 // folder, listening on a free loopback port, with no system service.
 //

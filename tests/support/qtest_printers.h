@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Readable QCOMPARE failures for std::string and tables of strings. Include
 // this instead of <QtTest>: the overloads must be declared before QtTest's
 // templates are, or QCOMPARE prints only "<unknown>".

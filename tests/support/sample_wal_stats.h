@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Made-up write-ahead log figures for the tests of the stats JSON and the
 // metrics: a log with every field set, damage, a read-only error and a
 // replay in progress, states a running host rarely shows at once.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Paths the test runner (ctest, via sinkhost_add_qtest) passes to every test
 // in the environment, so tests find built plugins and binaries in any build
 // directory.

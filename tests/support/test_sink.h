@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // Instances of the test plugin (tests/plugins/test_sink.cc: records ids,
 // fails, stalls or refuses rows as its options say) for the core tests that
 // drive sinks without a host. Abort the test on a load or create error:

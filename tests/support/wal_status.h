@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 The sinkhost authors
+// SPDX-License-Identifier: Apache-2.0
+
 // GetWalStatus: a stream's write-ahead log as the host reports it in
 // /api/stats (streams.<stream>.wal; docs/configuration.md, "Admin API"),
 // for the fault tests. Header-only; a test that includes it links
