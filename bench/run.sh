@@ -7,8 +7,8 @@
 #
 #   bench/run.sh [--quick]
 #
-# It installs what it needs (scripts/deps.sh, then bench/lib/deps.sh for
-# wrk, nginx, syslog-ng, hyperfine), builds Release into build-bench
+# It installs what it needs (scripts/deps.sh bench: wrk, nginx, syslog-ng,
+# hyperfine and the servers), builds Release into build-bench
 # (cmake -S bench: the project plus bench/*.cc), starts PostgreSQL,
 # ClickHouse, nginx, syslog-ng and sinkhost on free loopback ports with
 # their files in one temporary folder, and stops them on exit (trap), also
@@ -52,8 +52,7 @@ START_TIME=$(date +%s.%N)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- dependencies and build ---------------------------------------------------
-"$ROOT/scripts/deps.sh"
-"$ROOT/bench/lib/deps.sh"
+"$ROOT/scripts/deps.sh" bench
 if [[ ! -f $BUILD/build.ninja ]]; then
   cmake -S "$ROOT/bench" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi

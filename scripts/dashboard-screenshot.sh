@@ -22,6 +22,7 @@ build=${BUILD_DIR:-build}
 # Long enough for the depth chart to span its first full minute.
 history_seconds=${HISTORY_SECONDS:-65}
 
+scripts/deps.sh screenshot
 [[ -f $build/build.ninja ]] || cmake -S . -B "$build" -G Ninja >/dev/null
 cmake --build "$build" -j"$(nproc)" --target sinkhost sinkhost-dashboard \
   sinkhost_plugin_sqlite sinkhost_plugin_file sinkhost_plugin_postgres >/dev/null

@@ -2,44 +2,97 @@
 # SPDX-FileCopyrightText: 2026 The sinkhost authors
 # SPDX-License-Identifier: Apache-2.0
 
-# Installs the Debian 12 packages sinkhost needs to build, run and test.
-# Idempotent: when everything is installed it only checks, in well under a
-# second. Run as root (or with sudo available).
+# Installs the Debian 12 packages a task needs, by profile, on any Debian 12
+# down to a minimal one (debootstrap minbase). Idempotent: when everything
+# is installed it only checks, in well under a second. Run as root (or with
+# sudo available).
+#
+# Usage: scripts/deps.sh [PROFILE...]   (default: run)
+#   run        build the host, the four sinks and the conformance kit, and
+#              run the host on the SQLite default (scripts/run.sh)
+#   dashboard  build the Qt dashboard
+#   screenshot take the dashboard's picture under Xvfb (scripts/dashboard-screenshot.sh)
+#   test       build and run the test suite (Qt Test; real PostgreSQL and
+#              ClickHouse servers, started by the tests on loopback)
+#   fuzz       the libFuzzer targets and the sanitizer build (clang 14)
+#   package    build, check and install the Debian packages (scripts/package.sh)
+#   bench      the benchmark peers and load generator (bench/run.sh)
+#   all        every profile
+#
+# Server packages (PostgreSQL, ClickHouse, nginx, syslog-ng) are installed
+# without starting their system services: the tests and benchmarks start
+# their own servers in temporary folders. Where systemd runs, a service a
+# package enabled during this install is disabled again, so nothing is left
+# to start at the next boot; services that were there before are untouched.
 set -euo pipefail
 
-PACKAGES=(
-  # toolchain
-  g++ cmake ninja-build pkg-config git curl ca-certificates python3
-  # libraries
-  libpoco-dev libsqlite3-dev sqlite3 libsimdjson-dev libyaml-cpp-dev libcli11-dev
-  # Qt 6: Qt Test, and the dashboard (Widgets, Network, Charts)
-  qt6-base-dev qt6-charts-dev
-  # the dashboard's screenshot (scripts/dashboard-screenshot.sh): a virtual X
-  # display; xvfb-run needs xauth, which --no-install-recommends leaves out;
-  # a font for the text
-  xvfb xauth fonts-dejavu-core
-  # PostgreSQL and ClickHouse sinks: client libraries, and real servers the
-  # tests start on loopback (no system service is used)
-  libpqxx-dev postgresql clickhouse-server clickhouse-client
-  # fuzzing (scripts/fuzz.sh): clang 14, and libFuzzer with clang's
-  # sanitizer runtimes (libclang_rt.fuzzer), which live in libclang-rt-14-dev
-  clang libclang-rt-14-dev
+declare -A PROFILE=(
+  [run]="g++ cmake ninja-build pkg-config
+         libpoco-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libpqxx-dev
+         libsystemd-dev
+         curl sqlite3"
+  [dashboard]="qt6-base-dev qt6-charts-dev libqt6opengl6-dev"
+  [screenshot]="xvfb xauth fonts-dejavu-core python3"
+  [test]="qt6-base-dev git python3 postgresql clickhouse-server"
+  [fuzz]="clang libclang-rt-14-dev llvm-14"
+  [package]="debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2"
+  [bench]="wrk nginx-light hyperfine
+           syslog-ng-core syslog-ng-mod-http syslog-ng-mod-sql libdbd-sqlite3 libdbd-pgsql
+           postgresql clickhouse-server jq procps iproute2 python3"
 )
+# What each word needs beyond its own list: every task builds the project.
+declare -A NEEDS=([dashboard]=run [screenshot]="run dashboard" [test]=run [fuzz]=run
+                  [package]="run dashboard" [bench]=run)
+# Units the server packages above enable where systemd runs.
+SERVICES=(postgresql clickhouse-server nginx syslog-ng)
 
-missing=()
-for p in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
+profiles=("${@:-run}")
+if [[ ${profiles[*]} == all ]]; then profiles=("${!PROFILE[@]}"); fi
+wanted=()
+for p in "${profiles[@]}"; do
+  [[ -n ${PROFILE[$p]:-} ]] || {
+    echo "deps: unknown profile '$p' (known: ${!PROFILE[*]} all)" >&2; exit 2; }
+  for q in $p ${NEEDS[$p]:-}; do wanted+=(${PROFILE[$q]}); done
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+missing=()
+for pkg in $(printf '%s\n' "${wanted[@]}" | sort -u); do
+  installed "$pkg" || missing+=("$pkg")
+done
+((${#missing[@]})) || exit 0
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+enabled_before=()
+if [[ -d /run/systemd/system ]]; then
+  for unit in "${SERVICES[@]}"; do
+    systemctl is-enabled --quiet "$unit" 2>/dev/null && enabled_before+=("$unit")
+  done
 fi
 
 echo "deps: installing ${missing[*]}" >&2
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+source "$(dirname "${BASH_SOURCE[0]}")/lib/hold_services.sh"
+hold_services
+trap release_services EXIT
+
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+log=$(mktemp)
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  tail -n 30 "$log" >&2
+  echo "deps: apt-get failed installing: ${missing[*]}" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
+release_services
+
+if [[ -d /run/systemd/system ]]; then
+  for unit in "${SERVICES[@]}"; do
+    [[ " ${enabled_before[*]} " == *" $unit "* ]] && continue
+    if systemctl is-enabled --quiet "$unit" 2>/dev/null; then
+      echo "deps: disabling $unit (enabled by its package; the tests start their own)" >&2
+      $SUDO systemctl disable --now --quiet "$unit" || true
+    fi
+  done
+fi

@@ -35,7 +35,7 @@ targets=("${args[@]:1}")
 ((${#targets[@]})) || targets=(plausible_event bulk_parser wal_segment)
 
 if ((do_build)); then
-  scripts/deps.sh
+  scripts/deps.sh fuzz
   if [[ ! -f $build/build.ninja ]]; then
     cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DSINKHOST_FUZZ=ON >/dev/null

@@ -19,7 +19,7 @@ start=$(date +%s)
 elapsed() { echo "$(($(date +%s) - start)) s"; }
 extra=0
 if (($# == 0)) && [[ ${SINKHOST_EXTRA_CHECKS:-1} != 0 ]]; then extra=1; fi
-scripts/deps.sh
+scripts/deps.sh test dashboard fuzz
 scripts/build.sh -DSINKHOST_BUILD_TESTS=ON
 echo "test.sh: built at $(elapsed)" >&2
 
