@@ -3,15 +3,20 @@
 
 // sinkhost: the event-ingestion server.
 //
-//   sinkhost --config FILE [--log-level LEVEL]    run until SIGTERM/SIGINT
-//   sinkhost --check-config --config FILE         validate, load plugins, exit
+//   sinkhost [--config FILE] [--log-level LEVEL] [--log-format text|json]
+//                                                  run until SIGTERM/SIGINT
+//   sinkhost --check-config [--config FILE]        validate, load plugins, exit
 //   sinkhost --version
 //   sinkhost wal inspect DIR                       report a write-ahead log
 //   sinkhost wal verify DIR                        the same; exit 1 on damage
 //
+// Without --config the host reads SINKHOST_DEFAULT_CONFIG, set by the build
+// (/etc/sinkhost/sinkhost.yaml when installed to /usr).
+//
 // Exit codes: 0 success (including a clean stop on a signal), 1 startup
 // failure (plugin, sink, socket) or, for `wal verify`, damage found, 2
-// command line or config error.
+// command line or config error, 128 + the signal (143 SIGTERM, 130 SIGINT)
+// when a second signal cuts the drain short.
 #include <CLI/CLI.hpp>
 #include <Poco/Logger.h>
 #include <pthread.h>
@@ -19,6 +24,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -26,10 +32,15 @@
 #include "host/app/check_config.h"
 #include "host/app/host.h"
 #include "host/app/logging.h"
+#include "host/app/service_notify.h"
 #include "host/app/version.h"
 #include "host/app/wal_tool.h"
 #include "host/config/host_config.h"
 #include "sinkhost/sink_abi.h"
+
+#ifndef SINKHOST_DEFAULT_CONFIG
+#error "SINKHOST_DEFAULT_CONFIG must be defined by the build (host/CMakeLists.txt)"
+#endif
 
 namespace {
 
@@ -37,7 +48,7 @@ constexpr int kExitStartup = 1;
 constexpr int kExitUsage = 2;
 
 int Fail(int code, const std::string& message) {
-  std::fprintf(stderr, "sinkhost: error: %s\n", message.c_str());
+  sinkhost::LogStartupError(message);
   return code;
 }
 
@@ -45,38 +56,72 @@ const char* SignalName(int sig) {
   switch (sig) {
     case SIGTERM: return "SIGTERM";
     case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
     default: return "a signal";
   }
 }
 
+// Waits for SIGTERM or SIGINT and returns it; a SIGHUP in between is
+// logged and ignored (until reload exists, it must not kill the host as
+// its default action would).
+int WaitForStopSignal(const sigset_t& signals) {
+  for (;;) {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) return sig;
+    Poco::Logger::get("sinkhost.main")
+        .warning("received SIGHUP: reload is not supported yet; ignoring");
+  }
+}
+
+// help2man reads the usage lines and the options list: one usage line per
+// form, the way GNU programs print them.
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_usage(const CLI::App* app, std::string name) const override {
+    if (app->get_parent() != nullptr) return CLI::Formatter::make_usage(app, name);
+    return "Usage: " + name + " [OPTIONS]\n  or:  " + name + " wal inspect|verify DIR\n";
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Before any thread exists, so that every thread inherits the mask and
-  // the signals reach only the sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a client hanging up is an error value, not a crash
 
+  // help2man takes the version from the first line.
   const std::string version = std::string("sinkhost ") + sinkhost::HostVersion() +
-                              " (sink ABI " + std::to_string(SINKHOST_ABI_VERSION_MAJOR) + "." +
-                              std::to_string(SINKHOST_ABI_VERSION_MINOR) + ")";
-  CLI::App app{"sinkhost: accepts events over HTTP and delivers them in batches to sink plugins"};
+                              "\nsink ABI " + std::to_string(SINKHOST_ABI_VERSION_MAJOR) + "." +
+                              std::to_string(SINKHOST_ABI_VERSION_MINOR);
+  // Named, so that the usage lines say "sinkhost" whatever path ran it.
+  CLI::App app{"sinkhost: accepts events over HTTP and delivers them in batches to sink plugins",
+               "sinkhost"};
+  app.formatter(std::make_shared<HelpFormatter>());
   std::string config_path;
   std::string log_level;
+  std::string log_format;
   bool check_only = false;
-  app.add_option("-c,--config", config_path, "Configuration file (YAML)");
+  app.add_option("-c,--config", config_path,
+                 "Configuration file (YAML); default: " SINKHOST_DEFAULT_CONFIG)
+      ->option_text("FILE");
   app.add_option("--log-level", log_level,
                  "Override log.level: trace, debug, information, notice, warning, error, "
-                 "critical, fatal, none");
+                 "critical, fatal, none")
+      ->option_text("LEVEL");
+  app.add_option("--log-format", log_format,
+                 "Override log.format: text (the default) or json, one JSON object per line")
+      ->option_text("FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("--check-config", check_only,
                "Validate the config, load every plugin and create every sink (without opening "
                "it), print a summary and exit");
-  app.set_version_flag("--version", version);
-  CLI::App* wal = app.add_subcommand("wal", "Examine a write-ahead log without changing it");
+  app.set_version_flag("--version", version, "Print the version and the sink ABI, and exit");
+  app.footer(
+      "Without --config, sinkhost reads " SINKHOST_DEFAULT_CONFIG
+      ". SIGTERM or SIGINT drains every buffer into every sink and exits 0; a second one exits "
+      "at once. SIGHUP is ignored. docs/configuration.md describes every key.");
+  CLI::App* wal = app.add_subcommand(
+      "wal", "Examine a write-ahead log without changing it: wal inspect DIR, wal verify DIR");
   wal->require_subcommand(1);
   std::string wal_dir;
   const char* dir_help = "A stream's log (<data_dir>/wal/<stream>), or a directory of logs";
@@ -92,6 +137,15 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+
+  // From here on, errors are written the way the logs are (a log shipper
+  // reading JSON gets JSON); log.level and log.format follow once the
+  // config is read.
+  sinkhost::LogSetup log_setup;
+  log_setup.journal = sinkhost::StderrIsJournal();
+  if (!log_format.empty()) (void)sinkhost::ParseLogFormat(log_format, &log_setup.format);
+  sinkhost::SetupLogging(log_setup);
+
   if (wal->parsed()) {
     std::string out, err;
     const int code = sinkhost::RunWalTool(
@@ -106,7 +160,13 @@ int main(int argc, char** argv) {
     }
     return code;
   }
-  if (config_path.empty()) return Fail(kExitUsage, "--config FILE is required (see --help)");
+  if (config_path.empty()) {
+    config_path = SINKHOST_DEFAULT_CONFIG;
+    std::error_code ec;
+    if (!std::filesystem::exists(config_path, ec))
+      return Fail(kExitUsage, "no --config given and the default " + config_path +
+                                  " does not exist");
+  }
 
   sinkhost::HostConfig config;
   if (sinkhost::Status st = sinkhost::LoadHostConfig(config_path, &config); !st.ok())
@@ -115,7 +175,9 @@ int main(int argc, char** argv) {
     if (sinkhost::Status st = sinkhost::NormalizeLogLevel(log_level, &config.log_level); !st.ok())
       return Fail(kExitUsage, "--log-level: " + st.message());
   }
-  sinkhost::SetupLogging(config.log_level);
+  log_setup.level = config.log_level;
+  if (log_format.empty()) (void)sinkhost::ParseLogFormat(config.log_format, &log_setup.format);
+  sinkhost::SetupLogging(log_setup);
   Poco::Logger& log = Poco::Logger::get("sinkhost.main");
 
   if (check_only) {
@@ -126,21 +188,41 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // Before any thread exists (Create starts the sinks' threads), so that
+  // every thread inherits the mask and the signals reach only the sigwaits
+  // below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   std::unique_ptr<sinkhost::Host> host;
   if (sinkhost::Status st = sinkhost::Host::Create(config, &host); !st.ok())
     return Fail(kExitStartup, st.message());
   host->Start();
+  std::string listening =
+      "ingest on " + sinkhost::ListenAddress{config.ingest.listen.host, host->ingest_port()}
+                         .ToString();
+  if (config.admin.enabled)
+    listening += ", admin on " +
+                 sinkhost::ListenAddress{config.admin.listen.host, host->admin_port()}.ToString();
+  sinkhost::NotifyReady(listening);
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  const int sig = WaitForStopSignal(signals);
   log.information(std::string("received ") + SignalName(sig) + ", shutting down");
-  // A second signal means "now": exit without waiting for the sinks.
-  std::thread([stop_signals]() mutable {
-    int again = 0;
-    sigwait(&stop_signals, &again);
-    std::fprintf(stderr, "sinkhost: second %s: exiting without finishing the flush\n",
-                 SignalName(again));
-    _exit(130);
+  sinkhost::NotifyStopping("draining: flushing every stream to its sinks (up to " +
+                           std::to_string(config.shutdown_timeout_ms) + " ms)");
+  // A second stop signal means "now": exit without waiting for the sinks,
+  // with the code a shell reports for death by that signal.
+  std::thread([signals] {
+    const int again = WaitForStopSignal(signals);
+    Poco::Logger::get("sinkhost.main")
+        .warning(std::string("received a second ") + SignalName(again) +
+                 ": exiting without finishing the flush (the write-ahead log keeps what the "
+                 "sinks had not confirmed)");
+    _exit(128 + again);
   }).detach();
 
   host->Stop();

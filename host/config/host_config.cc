@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "host/config/secret_file.h"
 #include "host/config/yaml_reader.h"
 #include "sinkhost/units.hpp"
 
@@ -93,12 +94,15 @@ Status ConfigParser::Parse(const YAML::Node& root) {
     return Status::OK();
   }));
   SINKHOST_RETURN_NOT_OK(IfPresent(root, "log", "", [&](const auto& n, const auto& p) {
-    SINKHOST_RETURN_NOT_OK(r_.CheckMap(n, p, KNOWN("level")));
-    return IfPresent(n, "level", p, [&](const auto& ln, const auto& lp) {
+    SINKHOST_RETURN_NOT_OK(r_.CheckMap(n, p, KNOWN("level", "format")));
+    SINKHOST_RETURN_NOT_OK(IfPresent(n, "level", p, [&](const auto& ln, const auto& lp) {
       std::string level;
       SINKHOST_RETURN_NOT_OK(r_.Scalar(ln, lp, &level));
       Status st = NormalizeLogLevel(level, &c.log_level);
       return st.ok() ? st : r_.Fail(ln, lp, st.message());
+    }));
+    return IfPresent(n, "format", p, [&](const auto& fn, const auto& fp) {
+      return r_.OneOf(fn, fp, {"text", "json"}, &c.log_format);
     });
   }));
   SINKHOST_RETURN_NOT_OK(IfPresent(root, "shutdown_timeout", "", [&](const auto& n, const auto& p) {
@@ -190,18 +194,37 @@ Status ConfigParser::ParseRateLimit(const YAML::Node& n, const Path& path) {
   });
 }
 
+// Shorter admin tokens are refused: they could be guessed.
+constexpr size_t kMinTokenLength = 16;
+
 bool IsLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
 Status ConfigParser::ParseAdmin(const YAML::Node& n, const Path& path) {
   SINKHOST_RETURN_NOT_OK(
-      r_.CheckMap(n, path, KNOWN("enabled", "listen", "max_threads", "token")));
+      r_.CheckMap(n, path, KNOWN("enabled", "listen", "max_threads", "token", "token_file")));
   AdminConfig& c = out_->admin;
+  if (n["token"].IsDefined() && n["token_file"].IsDefined())
+    return r_.Fail(n["token_file"], YamlReader::Child(path, "token_file"),
+                   "cannot be used together with admin.token: set one of them");
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "token", path, [&](const auto& x, const auto& p) {
     SINKHOST_RETURN_NOT_OK(r_.NonEmptyString(x, p, &c.token));
-    if (c.token.size() < 16)
+    if (c.token.size() < kMinTokenLength)
       return r_.Fail(x, p, "is too short: use at least 16 characters (e.g. openssl rand -hex 24)");
+    return Status::OK();
+  }));
+  // The same token from a file, so that it need not be in the config (e.g.
+  // "${CREDENTIALS_DIRECTORY}/admin_token" with systemd's LoadCredential=).
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "token_file", path, [&](const auto& x, const auto& p) {
+    std::string file;
+    SINKHOST_RETURN_NOT_OK(r_.NonEmptyString(x, p, &file));
+    if (Status st = ReadSecretFile(file, &c.token); !st.ok()) return r_.Fail(x, p, st.message());
+    if (c.token.size() < kMinTokenLength)
+      return r_.Fail(x, p,
+                     "the token in \"" + file + "\" is too short (" +
+                         std::to_string(c.token.size()) +
+                         " characters): use at least 16 (e.g. openssl rand -hex 24)");
     return Status::OK();
   }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "enabled", path, [&](const auto& x, const auto& p) {
@@ -220,7 +243,8 @@ Status ConfigParser::ParseAdmin(const YAML::Node& n, const Path& path) {
   if (c.enabled && c.token.empty() && !IsLoopbackHost(c.listen.host))
     return r_.Fail(n["listen"], YamlReader::Child(path, "listen"),
                    "is '" + c.listen.ToString() +
-                       "', not a loopback address: set admin.token, or listen on 127.0.0.1");
+                       "', not a loopback address: set admin.token (or admin.token_file), or "
+                       "listen on 127.0.0.1");
   return Status::OK();
 }
 

@@ -7,9 +7,11 @@
 //   streams.events.buffer.max_events: must be a positive integer, got "abc"
 // and, when read from a file, is prefixed with "FILE:LINE: ".
 //
-// Relative paths (data_dir, plugin_dirs, sink option values) are kept as
-// written: they resolve against the working directory, as with most
-// servers. docs/configuration.md documents every key.
+// Relative paths (data_dir, plugin_dirs, sink option values,
+// admin.token_file) are kept as written: they resolve against the working
+// directory, as with most servers. Every value may use environment
+// references, ${NAME} and ${NAME:-default} (yaml_reader.h), so secrets can
+// come from the environment. docs/configuration.md documents every key.
 //
 // Thread safety: parsing functions are pure; a HostConfig is a plain value.
 #ifndef SINKHOST_HOST_CONFIG_HOST_CONFIG_H_
@@ -57,6 +59,7 @@ struct AdminConfig {
   int max_threads = 4;
   // When set, every admin request but /healthz needs "Authorization:
   // Bearer <token>". Required when `listen` is not a loopback address.
+  // From admin.token or the file admin.token_file names (read at parse).
   std::string token;
 };
 
@@ -84,6 +87,7 @@ struct HostConfig {
   std::string data_dir = "data";
   std::vector<std::string> plugin_dirs;  // empty: the directory next to the binary
   std::string log_level = "information";  // a Poco::Logger level name
+  std::string log_format = "text";        // log.format: "text" or "json"
   int64_t shutdown_timeout_ms = 30000;
   std::vector<StreamConfig> streams;  // in file order, at least one
 

@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 using namespace sinkhost;
@@ -65,6 +66,17 @@ const char* kSink = "    sinks: [{plugin: sqlite}]\n";
 class HostConfigTest : public QObject {
   Q_OBJECT
  private slots:
+  // The environment the ${...} tests read; names no real setting uses.
+  void initTestCase() {
+    setenv("SINKHOST_TEST_TOKEN", "0123456789abcdef0123", 1);
+    setenv("SINKHOST_TEST_PW", "s3cr\"t", 1);
+    setenv("SINKHOST_TEST_THREADS", "12", 1);
+    setenv("SINKHOST_TEST_WORD", "abc", 1);
+    setenv("SINKHOST_TEST_EMPTY", "", 1);
+    unsetenv("SINKHOST_TEST_UNSET");
+    unsetenv("PG_URL_SINKHOST_TEST");
+  }
+
   void fullConfigParses() {
     HostConfig c;
     Status st = ParseHostConfig(kFull, &c);
@@ -347,6 +359,59 @@ class HostConfigTest : public QObject {
         "admin: {token: abc}\n" + WithStream("    schema: plausible\n" + sink),
         "admin.token: is too short: use at least 16 characters");
     row("yaml syntax", "streams: {events: [\n", "line ");
+    row("log format invalid", "log: {format: xml}\n" + WithStream("    schema: plausible\n" + sink),
+        "log.format: must be text or json, got \"xml\"");
+
+    // Environment references: the key path, the variable, the value as written.
+    row("unset variable in a sink option",
+        WithStream("    schema: plausible\n    sinks: [{plugin: postgres, options: "
+                   "{connection: \"${PG_URL_SINKHOST_TEST}\"}}]\n"),
+        "streams.events.sinks[0].options.connection: environment variable PG_URL_SINKHOST_TEST "
+        "is not set (from \"${PG_URL_SINKHOST_TEST}\")");
+    row("unset variable in a host key",
+        "admin: {token: \"x${SINKHOST_TEST_UNSET}\"}\n" +
+            WithStream("    schema: plausible\n" + sink),
+        "admin.token: environment variable SINKHOST_TEST_UNSET is not set (from "
+        "\"x${SINKHOST_TEST_UNSET}\")");
+    row("unset variable in a list item",
+        "plugin_dirs: [a, \"${SINKHOST_TEST_UNSET}/b\"]\n" +
+            WithStream("    schema: plausible\n" + sink),
+        "plugin_dirs[1]: environment variable SINKHOST_TEST_UNSET is not set");
+    row("reference without a closing brace",
+        "data_dir: \"/var/${SINKHOST_TEST_PW\"\n" + WithStream("    schema: plausible\n" + sink),
+        "data_dir: \"${\" at offset 5 has no closing \"}\" (write $${ for a literal ${) (from "
+        "\"/var/${SINKHOST_TEST_PW\")");
+    row("reference with a bad name",
+        "data_dir: \"${1DIR}\"\n" + WithStream("    schema: plausible\n" + sink),
+        "data_dir: \"${1DIR}\" is not a valid reference: write ${NAME} or ${NAME:-default}");
+    row("empty reference", "data_dir: \"${}\"\n" + WithStream("    schema: plausible\n" + sink),
+        "data_dir: \"${}\" is not a valid reference");
+    row("default without the dash",
+        "data_dir: \"${DIR:data}\"\n" + WithStream("    schema: plausible\n" + sink),
+        "data_dir: \"${DIR:data}\" is not a valid reference");
+    row("expanded value of the wrong type",
+        "ingest: {max_threads: \"${SINKHOST_TEST_WORD}\"}\n" +
+            WithStream("    schema: plausible\n" + sink),
+        "ingest.max_threads: must be an integer from 1 to 4096, got \"abc\" (from "
+        "\"${SINKHOST_TEST_WORD}\")");
+    row("expanded value empty",
+        "data_dir: \"${SINKHOST_TEST_EMPTY}\"\n" + WithStream("    schema: plausible\n" + sink),
+        "data_dir: must not be empty");
+
+    row("token and token_file",
+        "admin: {token: 0123456789abcdef0123, token_file: /run/t}\n" +
+            WithStream("    schema: plausible\n" + sink),
+        "admin.token_file: cannot be used together with admin.token: set one of them");
+    row("token_file missing",
+        "admin: {token_file: /nonexistent/sinkhost-token}\n" +
+            WithStream("    schema: plausible\n" + sink),
+        "admin.token_file: cannot read \"/nonexistent/sinkhost-token\": No such file or directory");
+    row("token_file a directory",
+        "admin: {token_file: /}\n" + WithStream("    schema: plausible\n" + sink),
+        "admin.token_file: cannot read \"/\": Is a directory");
+    row("token_file empty value",
+        "admin: {token_file: \"\"}\n" + WithStream("    schema: plausible\n" + sink),
+        "admin.token_file: must not be empty");
   }
 
   void adminOnTheNetworkNeedsAToken() {
@@ -390,6 +455,111 @@ class HostConfigTest : public QObject {
     st = LoadHostConfig(dir.filePath("missing.yaml").toStdString(), &c);
     QVERIFY(!st.ok());
     QVERIFY(st.message().find("missing.yaml") != std::string::npos);
+  }
+
+  // ${NAME} works in every scalar value, host keys and sink options alike.
+  void environmentReferencesExpandInEveryValue() {
+    const std::string yaml =
+        "ingest: {max_threads: \"${SINKHOST_TEST_THREADS}\", listen: "
+        "\"${SINKHOST_TEST_UNSET:-127.0.0.1:9090}\"}\n"
+        "admin: {token: \"${SINKHOST_TEST_TOKEN}\", listen: \"0.0.0.0:9091\"}\n"
+        "data_dir: \"$HOME/data\"\n"
+        "shutdown_timeout: ${SINKHOST_TEST_EMPTY:-7s}\n"
+        "log: {format: \"${SINKHOST_TEST_UNSET:-json}\"}\n"
+        "streams:\n"
+        "  events:\n"
+        "    schema: plausible\n"
+        "    sinks:\n"
+        "      - plugin: postgres\n"
+        "        options:\n"
+        "          connection: \"postgresql://u:${SINKHOST_TEST_PW}@db/x\"\n"
+        "          literal: \"$${SINKHOST_TEST_PW} costs 5$ or $$\"\n"
+        "          empty: \"${SINKHOST_TEST_EMPTY}\"\n"
+        "          twice: \"${SINKHOST_TEST_THREADS}${SINKHOST_TEST_THREADS}\"\n"
+        "          fallback: \"${SINKHOST_TEST_UNSET:-a:-b $x}\"\n"
+        "          empty_default: \"${SINKHOST_TEST_UNSET:-}\"\n";
+    HostConfig c;
+    Status st = ParseHostConfig(yaml, &c);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    QCOMPARE(c.ingest.max_threads, 12);
+    QCOMPARE(c.ingest.listen.ToString(), std::string("127.0.0.1:9090"));
+    QCOMPARE(c.admin.token, std::string("0123456789abcdef0123"));
+    QCOMPARE(c.data_dir, std::string("$HOME/data"));  // only ${...} is a reference
+    QCOMPARE(c.shutdown_timeout_ms, int64_t(7000));     // empty counts as unset for :-
+    QCOMPARE(c.log_format, std::string("json"));
+    const auto& o = c.streams[0].sinks[0].options;
+    QCOMPARE(o.at("connection"), std::string("postgresql://u:s3cr\"t@db/x"));
+    QCOMPARE(o.at("literal"), std::string("${SINKHOST_TEST_PW} costs 5$ or $$"));
+    QCOMPARE(o.at("empty"), std::string(""));
+    QCOMPARE(o.at("twice"), std::string("1212"));
+    QCOMPARE(o.at("fallback"), std::string("a:-b $x"));
+    QCOMPARE(o.at("empty_default"), std::string(""));
+  }
+
+  void environmentErrorsNameFileAndLine() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("env.yaml").toStdString();
+    std::ofstream(path) << "streams:\n  events:\n    schema: plausible\n    sinks:\n"
+                           "      - plugin: postgres\n        options:\n"
+                           "          connection: \"${PG_URL_SINKHOST_TEST}\"\n";
+    HostConfig c;
+    Status st = LoadHostConfig(path, &c);
+    QVERIFY(!st.ok());
+    QCOMPARE(st.message(), path + ":7: streams.events.sinks[0].options.connection: environment "
+                                  "variable PG_URL_SINKHOST_TEST is not set (from "
+                                  "\"${PG_URL_SINKHOST_TEST}\")");
+  }
+
+  void adminTokenFromAFile() {
+    QTemporaryDir dir;
+    const std::string streams = WithStream("    schema: plausible\n" + std::string(kSink));
+    auto write = [&](const char* name, const std::string& content) {
+      const std::string p = dir.filePath(name).toStdString();
+      std::ofstream(p, std::ios::binary) << content;
+      return p;
+    };
+    auto parse = [&](const std::string& file, HostConfig* c) {
+      return ParseHostConfig("admin: {listen: \"0.0.0.0:8081\", token_file: \"" + file + "\"}\n" +
+                                 streams,
+                             c);
+    };
+    HostConfig c;
+    // Trailing newlines go, whatever the editor wrote; the token is enough
+    // for a non-loopback listener.
+    for (const char* content : {"0123456789abcdef0123", "0123456789abcdef0123\n",
+                                "0123456789abcdef0123\n\n", "0123456789abcdef0123\r\n"}) {
+      c = HostConfig();
+      Status st = parse(write("token", content), &c);
+      QVERIFY2(st.ok(), st.ToString().c_str());
+      QCOMPARE(c.admin.token, std::string("0123456789abcdef0123"));
+    }
+
+    // systemd's LoadCredential=: the file is in $CREDENTIALS_DIRECTORY.
+    write("admin_token", "fedcba9876543210fedcba\n");
+    setenv("SINKHOST_TEST_CREDENTIALS", dir.path().toStdString().c_str(), 1);
+    Status st = parse("${SINKHOST_TEST_CREDENTIALS}/admin_token", &c);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    QCOMPARE(c.admin.token, std::string("fedcba9876543210fedcba"));
+
+    const std::string empty = write("empty", "\n");
+    st = parse(empty, &c);
+    QVERIFY(!st.ok());
+    QCOMPARE(st.message(), "admin.token_file: \"" + empty + "\" is empty");
+
+    const std::string shorter = write("short", "abc123\n");
+    st = parse(shorter, &c);
+    QVERIFY(!st.ok());
+    QCOMPARE(st.message(), "admin.token_file: the token in \"" + shorter +
+                               "\" is too short (6 characters): use at least 16 (e.g. openssl "
+                               "rand -hex 24)");
+
+    const std::string two = write("two", "0123456789abcdef0123\nsecond line\n");
+    st = parse(two, &c);
+    QVERIFY(!st.ok());
+    const std::string want = "admin.token_file: \"" + two + "\" holds more than one line";
+    QVERIFY2(st.message().rfind(want, 0) == 0, st.message().c_str());
+    // No error shows the secret.
+    QVERIFY(st.message().find("0123456789abcdef") == std::string::npos);
   }
 
   void shippedConfigParses() {

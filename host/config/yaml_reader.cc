@@ -6,11 +6,19 @@
 #include <charconv>
 #include <set>
 
+#include "host/config/env_refs.h"
 #include "sinkhost/units.hpp"
 
 namespace sinkhost {
 
 namespace {
+
+// A scalar as written, quoted and cut to a readable length.
+std::string Quote(const std::string& raw) {
+  std::string text = raw;
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return "\"" + text + "\"";
+}
 
 std::string JoinKnown(std::initializer_list<std::string_view> known) {
   std::string out;
@@ -36,9 +44,22 @@ std::string YamlReader::Describe(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "nothing";
   if (node.IsMap()) return "a mapping";
   if (node.IsSequence()) return "a list";
-  std::string text = node.Scalar();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return "\"" + text + "\"";
+  // The value a reader saw, and where it came from when that differs.
+  std::string expanded;
+  if (MayHaveEnvRefs(node.Scalar()) && ExpandEnvRefs(node.Scalar(), &expanded).ok() &&
+      expanded != node.Scalar())
+    return Quote(expanded) + " (from " + Quote(node.Scalar()) + ")";
+  return Quote(node.Scalar());
+}
+
+Status YamlReader::Text(const YAML::Node& node, const std::string& path, std::string* out) {
+  const std::string& raw = node.Scalar();
+  if (!MayHaveEnvRefs(raw)) {
+    *out = raw;
+    return Status::OK();
+  }
+  Status st = ExpandEnvRefs(raw, out);
+  return st.ok() ? st : Fail(node, path, st.message() + " (from " + Quote(raw) + ")");
 }
 
 Status YamlReader::Fail(const YAML::Node& at, const std::string& path, std::string_view why) {
@@ -79,8 +100,7 @@ Status YamlReader::CheckList(const YAML::Node& node, const std::string& path) {
 
 Status YamlReader::Scalar(const YAML::Node& node, const std::string& path, std::string* out) {
   if (!node.IsScalar()) return Fail(node, path, "must be a single value, got " + Describe(node));
-  *out = node.Scalar();
-  return Status::OK();
+  return Text(node, path, out);
 }
 
 Status YamlReader::NonEmptyString(const YAML::Node& node, const std::string& path,
@@ -98,7 +118,8 @@ Status YamlReader::Int(const YAML::Node& node, const std::string& path, int64_t 
     return "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
   };
   if (!node.IsScalar()) return Fail(node, path, rule() + ", got " + Describe(node));
-  const std::string& text = node.Scalar();
+  std::string text;
+  SINKHOST_RETURN_NOT_OK(Text(node, path, &text));
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max)
@@ -110,8 +131,10 @@ Status YamlReader::Int(const YAML::Node& node, const std::string& path, int64_t 
 Status YamlReader::Size(const YAML::Node& node, const std::string& path, uint64_t* out) {
   if (!node.IsScalar())
     return Fail(node, path, "must be a size such as 16MiB, got " + Describe(node));
+  std::string text;
+  SINKHOST_RETURN_NOT_OK(Text(node, path, &text));
   uint64_t v = 0;
-  if (Status st = ParseSize(node.Scalar(), &v); !st.ok()) return Fail(node, path, st.message());
+  if (Status st = ParseSize(text, &v); !st.ok()) return Fail(node, path, st.message());
   if (v == 0) return Fail(node, path, "must be greater than zero, got " + Describe(node));
   *out = v;
   return Status::OK();
@@ -121,8 +144,10 @@ Status YamlReader::Duration(const YAML::Node& node, const std::string& path, boo
                             int64_t* out) {
   if (!node.IsScalar())
     return Fail(node, path, "must be a duration such as 5s or 250ms, got " + Describe(node));
+  std::string text;
+  SINKHOST_RETURN_NOT_OK(Text(node, path, &text));
   int64_t v = 0;
-  if (Status st = ParseDurationMs(node.Scalar(), &v); !st.ok())
+  if (Status st = ParseDurationMs(text, &v); !st.ok())
     return Fail(node, path, st.message());
   if (v == 0 && !allow_zero)
     return Fail(node, path, "must be longer than zero, got " + Describe(node));
@@ -132,7 +157,9 @@ Status YamlReader::Duration(const YAML::Node& node, const std::string& path, boo
 
 Status YamlReader::Bool(const YAML::Node& node, const std::string& path, bool* out) {
   if (!node.IsScalar()) return Fail(node, path, "must be true or false, got " + Describe(node));
-  if (!ParseBool(node.Scalar(), out).ok())
+  std::string text;
+  SINKHOST_RETURN_NOT_OK(Text(node, path, &text));
+  if (!ParseBool(text, out).ok())
     return Fail(node, path, "must be true or false, got " + Describe(node));
   return Status::OK();
 }
@@ -140,8 +167,10 @@ Status YamlReader::Bool(const YAML::Node& node, const std::string& path, bool* o
 Status YamlReader::OneOf(const YAML::Node& node, const std::string& path,
                          std::initializer_list<std::string_view> choices, std::string* out) {
   if (node.IsScalar()) {
+    std::string text;
+    SINKHOST_RETURN_NOT_OK(Text(node, path, &text));
     for (std::string_view c : choices) {
-      if (node.Scalar() == c) {
+      if (text == c) {
         *out = std::string(c);
         return Status::OK();
       }

@@ -7,6 +7,13 @@
 // line to fix. The reader also remembers the line of the last error so the
 // file loader can prefix "FILE:LINE: ".
 //
+// Every scalar value is read through one place (Text), which replaces
+// environment references (${NAME}, ${NAME:-default}, $${; see env_refs.h),
+// so they work in every value, host keys and sink options alike; mapping
+// keys are names and are taken as written. An unset variable is an error at
+// the value's path:
+//   admin.token: environment variable T is not set (from "${T}")
+//
 // All access goes through const nodes: yaml-cpp's non-const operator[]
 // inserts missing keys, which would hide "is required" errors.
 //
@@ -31,7 +38,9 @@ class YamlReader {
   static std::string Child(const std::string& path, std::string_view key);
   // "a.sinks" + 0 -> "a.sinks[0]".
   static std::string Index(const std::string& path, size_t i);
-  // How a value reads in an error: "\"abc\"", "a mapping", "a list", "nothing".
+  // How a value reads in an error: "\"abc\"", "a mapping", "a list", "nothing";
+  // a value with references as it was read and as written:
+  // "\"abc\" (from \"${X}\")".
   static std::string Describe(const YAML::Node& node);
 
   // 1-based line of the node the last error was about; 0 when unknown.
@@ -64,6 +73,9 @@ class YamlReader {
                std::initializer_list<std::string_view> choices, std::string* out);
 
  private:
+  // The scalar's text with its environment references replaced.
+  Status Text(const YAML::Node& node, const std::string& path, std::string* out);
+
   int error_line_ = 0;
 };
 

@@ -184,7 +184,7 @@ class HostHttpTest : public QObject {
   const Stream& stream(const char* name) const { return *host_->streams().Find(name)->stream; }
 
  private slots:
-  void initTestCase() { SetupLogging("warning"); }
+  void initTestCase() { SetupLogging({.level = "warning"}); }
 
   void init() {
     tmp_ = std::make_unique<QTemporaryDir>();

@@ -144,12 +144,60 @@ bool HostProcess::Restart(int startup_timeout_ms) {
   return Launch(startup_timeout_ms);
 }
 
-bool HostProcess::Launch(int startup_timeout_ms) {
+void HostProcess::AddArguments(const std::vector<std::string>& args) {
+  extra_args_.insert(extra_args_.end(), args.begin(), args.end());
+}
+
+void HostProcess::SetEnvironment(const std::string& name, const std::string& value) {
+  extra_env_[name] = value;
+}
+
+void HostProcess::SetStderrFile(const std::string& path) { stderr_file_ = path; }
+
+void HostProcess::StartProcess(const QStringList& args) {
   process_ = std::make_unique<QProcess>();
-  process_->setProcessChannelMode(QProcess::MergedChannels);
+  if (stderr_file_.empty()) {
+    process_->setProcessChannelMode(QProcess::MergedChannels);
+  } else {
+    process_->setProcessChannelMode(QProcess::SeparateChannels);
+    process_->setStandardErrorFile(QString::fromStdString(stderr_file_), QIODevice::Append);
+  }
   process_->setWorkingDirectory(QString::fromStdString(dir_));
-  process_->start(QString::fromStdString(BuildDir() + "/bin/sinkhost"),
-                  {"--config", QString::fromStdString(config_path_)});
+  if (!extra_env_.empty()) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto& [k, v] : extra_env_)
+      env.insert(QString::fromStdString(k), QString::fromStdString(v));
+    process_->setProcessEnvironment(env);
+  }
+  QStringList all = args;
+  for (const auto& a : extra_args_) all << QString::fromStdString(a);
+  process_->start(QString::fromStdString(BuildDir() + "/bin/sinkhost"), all);
+}
+
+bool HostProcess::Spawn(const std::string& config_template) {
+  config_path_ = WriteConfig(config_template);
+  StartProcess({"--config", QString::fromStdString(config_path_)});
+  return process_->waitForStarted(5000);
+}
+
+void HostProcess::Signal(int sig) {
+  if (process_ && process_->state() != QProcess::NotRunning)
+    ::kill(static_cast<pid_t>(process_->processId()), sig);
+}
+
+int HostProcess::WaitForExit(int timeout_ms) {
+  if (!process_) return -1;
+  // waitForFinished is false for a process that has exited already.
+  if (process_->state() != QProcess::NotRunning && !process_->waitForFinished(timeout_ms)) {
+    Kill();
+    return -1;
+  }
+  output();
+  return process_->exitStatus() == QProcess::NormalExit ? process_->exitCode() : -1;
+}
+
+bool HostProcess::Launch(int startup_timeout_ms) {
+  StartProcess({"--config", QString::fromStdString(config_path_)});
   if (!process_->waitForStarted(5000)) return false;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(startup_timeout_ms);
@@ -169,30 +217,17 @@ bool HostProcess::Launch(int startup_timeout_ms) {
 int HostProcess::RunToExit(const std::string& config_template,
                            const std::vector<std::string>& extra_args, int timeout_ms) {
   const std::string config = WriteConfig(config_template);
-  process_ = std::make_unique<QProcess>();
-  process_->setProcessChannelMode(QProcess::MergedChannels);
-  process_->setWorkingDirectory(QString::fromStdString(dir_));
   QStringList args;
   for (const auto& a : extra_args) args << QString::fromStdString(a);
   args << "--config" << QString::fromStdString(config);
-  process_->start(QString::fromStdString(BuildDir() + "/bin/sinkhost"), args);
-  if (!process_->waitForFinished(timeout_ms)) {
-    Kill();
-    return -1;
-  }
-  output();
-  return process_->exitStatus() == QProcess::NormalExit ? process_->exitCode() : -1;
+  StartProcess(args);
+  return WaitForExit(timeout_ms);
 }
 
 int HostProcess::Terminate(int timeout_ms) {
   if (!process_ || process_->state() == QProcess::NotRunning) return -1;
-  ::kill(static_cast<pid_t>(process_->processId()), SIGTERM);
-  if (!process_->waitForFinished(timeout_ms)) {
-    Kill();
-    return -1;
-  }
-  output();
-  return process_->exitStatus() == QProcess::NormalExit ? process_->exitCode() : -1;
+  Signal(SIGTERM);
+  return WaitForExit(timeout_ms);
 }
 
 void HostProcess::Kill() {

@@ -11,6 +11,7 @@
 #define SINKHOST_TESTS_SUPPORT_HOST_PROCESS_H_
 
 #include <QProcess>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <map>
 #include <memory>
@@ -67,6 +68,20 @@ class HostProcess {
   int Terminate(int timeout_ms = 60000);
   void Kill();
 
+  // For the next Start, Restart, Spawn or RunToExit: arguments after
+  // "--config FILE", a variable added to the host's environment, and a
+  // file that gets the host's stderr instead of output() (created empty
+  // beforehand, so a test can stat it while the host writes to it).
+  void AddArguments(const std::vector<std::string>& args);
+  void SetEnvironment(const std::string& name, const std::string& value);
+  void SetStderrFile(const std::string& path);
+  // Starts the host like Start, without waiting for its listeners.
+  bool Spawn(const std::string& config_template);
+  void Signal(int sig);
+  // Waits for the host to exit; its exit code, -1 on a crash or timeout
+  // (then the host is killed).
+  int WaitForExit(int timeout_ms);
+
   const std::string& dir() const { return dir_; }
   int ingest_port() const { return ingest_port_; }
   int admin_port() const { return admin_port_; }
@@ -83,6 +98,8 @@ class HostProcess {
 
  private:
   std::string WriteConfig(const std::string& config_template);
+  // Starts the process with the config and the settings above.
+  void StartProcess(const QStringList& args);
   bool Launch(int startup_timeout_ms);
 
   QTemporaryDir tmp_;
@@ -90,6 +107,9 @@ class HostProcess {
   int ingest_port_ = 0;
   int admin_port_ = 0;
   std::string config_path_;  // of the last Start
+  std::vector<std::string> extra_args_;
+  std::map<std::string, std::string> extra_env_;
+  std::string stderr_file_;  // empty: stderr merged into output()
   std::unique_ptr<QProcess> process_;
   std::string output_;
 };
