@@ -3,11 +3,13 @@
 
 // sinkhost-dashboard: watch a running sinkhost from the desktop.
 //
-//   sinkhost-dashboard [--admin http://127.0.0.1:8081] [--token T]
+//   sinkhost-dashboard [--admin http://127.0.0.1:8081] [--token-file PATH]
 //
 // Without --admin it opens the last address it connected to (QSettings),
-// or asks for one.
+// or asks for one. The token comes from --token, --token-file or
+// SINKHOST_ADMIN_TOKEN (gui/app/command_line.h).
 #include <QApplication>
+#include <QProcessEnvironment>
 #include <QSettings>
 #include <QTimer>
 #include <cstdio>
@@ -28,7 +30,7 @@ constexpr char kDefaultAddress[] = "http://127.0.0.1:8081";
 // Parses and handles --help and --version; returns false to exit with *code.
 bool Parse(const QStringList& args, CommandLine* cl, int* code) {
   QString error;
-  if (!ParseCommandLine(args, cl, &error)) {
+  if (!ParseCommandLine(args, QProcessEnvironment::systemEnvironment(), cl, &error)) {
     std::fprintf(stderr, "sinkhost-dashboard: %s\n", qPrintable(error));
     *code = 2;
     return false;
@@ -45,11 +47,14 @@ int main(int argc, char** argv) {
   CommandLine cl;
   int code = 0;
   // Help and version must work without a display, where QApplication
-  // aborts; everything else is parsed after Qt took its own options out.
+  // aborts (help2man runs them at package build time); everything else is
+  // parsed after Qt took its own options out.
   QStringList raw;
   for (int i = 0; i < argc; ++i) raw << QString::fromLocal8Bit(argv[i]);
   for (const char* flag : {"-h", "--help", "-v", "--version"}) {
-    if (raw.contains(flag)) return Parse(raw, &cl, &code) ? 0 : code;
+    if (!raw.contains(flag)) continue;
+    if (!Parse(raw, &cl, &code)) return code;
+    break;  // the flag was an option's value, as in --token -v
   }
 
   QApplication app(argc, argv);

@@ -39,6 +39,7 @@ class DashboardController : public QObject {
   void Flush(const QString& stream);
 
   const QUrl& address() const { return client_.base(); }
+  const QString& token() const { return client_.token(); }
   const DashboardModel& model() const { return model_; }
   const ConnectionState& connection() const { return connection_; }
   // The feedback of Flush(stream); "" is Flush all.

@@ -47,6 +47,7 @@ class AdminClient : public QObject {
   // proxy in front of the admin API (sinkhost itself does not check it).
   void SetAddress(const QUrl& base, const QString& token);
   const QUrl& base() const { return base_; }
+  const QString& token() const { return token_; }
 
   // `recent_since`: leave out flushes that finished at or before it
   // (?recent_since=, docs/configuration.md); empty: the whole history.

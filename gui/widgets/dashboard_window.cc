@@ -64,12 +64,13 @@ DashboardWindow::DashboardWindow(DashboardController* controller, QWidget* paren
 }
 
 void DashboardWindow::AskForAddress() {
-  auto* dialog = new ConnectDialog(controller_->address(), token_, this);
+  // The token in use, from whichever source (command line, file,
+  // environment, an earlier dialog), so that OK keeps it.
+  auto* dialog = new ConnectDialog(controller_->address(), controller_->token(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   // Non-modal open(): polling and repainting go on behind the dialog.
   connect(dialog, &QDialog::accepted, this, [this, dialog] {
-    token_ = dialog->token();
-    controller_->SetAddress(dialog->address(), token_);
+    controller_->SetAddress(dialog->address(), dialog->token());
   });
   dialog->open();
 }

@@ -45,7 +45,6 @@ class DashboardWindow : public QMainWindow {
   QVBoxLayout* streams_;
   QLabel* placeholder_;
   std::map<QString, StreamPanel*> panels_;
-  QString token_;  // what the connect dialog shows next time
 };
 
 }  // namespace sinkhost::dashboard

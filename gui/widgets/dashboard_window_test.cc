@@ -187,6 +187,29 @@ class DashboardWindowTest : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(d.Text("depthEvents/events"), QString("0"), kWaitMs);
   }
 
+  void connectDialogKeepsTheTokenInUse() {
+    // The token came from the command line (or its file or the environment):
+    // OK in the dialog, address unchanged, must not drop it.
+    HostProcess host;
+    QVERIFY2(host.Start(Replace(kSqliteConfig, "admin: {listen: \"{admin}\"}",
+                                "admin: {listen: \"{admin}\", token: \"0123456789abcdef\"}")),
+             host.output().c_str());
+    Dashboard d(host.admin_port());
+    d.controller.SetAddress(d.controller.address(), "0123456789abcdef");
+    QTRY_COMPARE_WITH_TIMEOUT(d.Link(), QString("connected"), kWaitMs);
+
+    QTest::mouseClick(d.Button("connect"), Qt::LeftButton);
+    auto* dialog = d.window.findChild<ConnectDialog*>();
+    QVERIFY(dialog != nullptr && dialog->isVisible());
+    QCOMPARE(dialog->findChild<QLineEdit*>("token")->text(), QString("0123456789abcdef"));
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QCOMPARE(d.controller.token(), QString("0123456789abcdef"));
+    QTRY_COMPARE_WITH_TIMEOUT(d.Link(), QString("connected"), kWaitMs);
+    QCOMPARE(host.Ingest("POST", "/v1/streams/events/events", Events(3)).status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(d.Text("depthEvents/events"), QString("3"), kWaitMs);
+  }
+
   void failingSinkShowsStateAndError() {
     // Nothing listens on a port that was free a moment ago.
     const std::string config =
