@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
                  "Seconds any one check may take before the run fails")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.set_version_flag("--version", SINKHOST_VERSION);
+  app.set_version_flag("--version", std::string("sinkhost-plugin-check ") + SINKHOST_VERSION);
   CLI11_PARSE(app, argc, argv);
 
   std::string error = ParsePairs(option_pairs, "--option", &options.options);
