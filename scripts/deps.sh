@@ -35,7 +35,8 @@ declare -A PROFILE=(
   [screenshot]="xvfb xauth fonts-dejavu-core python3"
   [test]="qt6-base-dev git python3 postgresql clickhouse-server"
   [fuzz]="clang libclang-rt-14-dev llvm-14"
-  [package]="build-essential debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2"
+  [package]="build-essential debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2
+             git python3"
   [bench]="wrk nginx-light hyperfine
            syslog-ng-core syslog-ng-mod-http syslog-ng-mod-sql libdbd-sqlite3 libdbd-pgsql
            postgresql clickhouse-server jq procps iproute2 python3"
