@@ -60,8 +60,30 @@ foreach(edit
   string(REPLACE "${from}" "${edit}" config "${config}")
   unset(from)
 endforeach()
+file(REMOVE_RECURSE "${SINKHOST_WORK_DIR}")
 file(WRITE "${SINKHOST_WORK_DIR}/sinkhost.yaml" "${config}")
 configure_file("${SINKHOST_UNIT_TEMPLATE}" "${SINKHOST_WORK_DIR}/sinkhost.service" @ONLY)
 
-file(INSTALL "${SINKHOST_WORK_DIR}/sinkhost.yaml" DESTINATION "${sysconf_dir}/sinkhost")
+# An existing config is the operator's: it is kept, and the new one goes
+# beside it as sinkhost.yaml.new. (Packages do not come here: debian/tmp
+# starts empty, and dpkg handles the conffile.)
+set(installed_config "$ENV{DESTDIR}${SINKHOST_CONFIG_FILE}")
+if(EXISTS "${installed_config}")
+  file(READ "${installed_config}" existing)
+  if(NOT existing STREQUAL config)
+    message(STATUS "Keeping ${SINKHOST_CONFIG_FILE}: it differs from the default, which goes to "
+                   "${SINKHOST_CONFIG_FILE}.new")
+    file(RENAME "${SINKHOST_WORK_DIR}/sinkhost.yaml" "${SINKHOST_WORK_DIR}/sinkhost.yaml.new")
+  endif()
+endif()
+file(GLOB config_files "${SINKHOST_WORK_DIR}/sinkhost.yaml*")
+file(INSTALL ${config_files} DESTINATION "${sysconf_dir}/sinkhost")
+# The host reads SINKHOST_DEFAULT_CONFIG without --config, fixed when it was
+# built for its prefix.
+if(NOT SINKHOST_CONFIG_FILE STREQUAL SINKHOST_DEFAULT_CONFIG)
+  message(WARNING "sinkhost was configured for the prefix whose default config is "
+                  "${SINKHOST_DEFAULT_CONFIG}, but is installed under ${CMAKE_INSTALL_PREFIX}: "
+                  "run it with --config ${SINKHOST_CONFIG_FILE} (the unit does), or configure "
+                  "with -DCMAKE_INSTALL_PREFIX=${CMAKE_INSTALL_PREFIX}")
+endif()
 file(INSTALL "${SINKHOST_WORK_DIR}/sinkhost.service" DESTINATION "${unit_dir}")

@@ -23,6 +23,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -216,8 +217,12 @@ int main(int argc, char** argv) {
                            std::to_string(config.shutdown_timeout_ms) + " ms)");
   // A second stop signal means "now": exit without waiting for the sinks,
   // with the code a shell reports for death by that signal.
+  // Set once main returns: a signal during exit() and the static
+  // destructors must not log through loggers being destroyed.
+  static std::atomic<bool> exiting{false};
   std::thread([signals] {
     const int again = WaitForStopSignal(signals);
+    if (exiting) _exit(128 + again);
     Poco::Logger::get("sinkhost.main")
         .warning(std::string("received a second ") + SignalName(again) +
                  ": exiting without finishing the flush (the write-ahead log keeps what the "
@@ -227,5 +232,6 @@ int main(int argc, char** argv) {
 
   host->Stop();
   host.reset();
+  exiting = true;
   return 0;
 }

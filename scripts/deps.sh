@@ -21,9 +21,10 @@
 #
 # Server packages (PostgreSQL, ClickHouse, nginx, syslog-ng) are installed
 # without starting their system services: the tests and benchmarks start
-# their own servers in temporary folders. Where systemd runs, a service a
-# package enabled during this install is disabled again, so nothing is left
-# to start at the next boot; services that were there before are untouched.
+# their own servers in temporary folders. A service a package enabled
+# during this install is disabled again (and stopped, where systemd runs),
+# even when the install fails halfway, so nothing is left to start at the
+# next boot; services that were enabled before are untouched.
 set -euo pipefail
 
 declare -A PROFILE=(
@@ -33,7 +34,7 @@ declare -A PROFILE=(
          curl sqlite3"
   [dashboard]="qt6-base-dev qt6-charts-dev libqt6opengl6-dev"
   [screenshot]="xvfb xauth fonts-dejavu-core python3"
-  [test]="qt6-base-dev git python3 postgresql clickhouse-server"
+  [test]="qt6-base-dev git python3 postgresql clickhouse-server help2man"
   [fuzz]="clang libclang-rt-14-dev llvm-14"
   [package]="build-essential debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2
              git python3"
@@ -65,35 +66,46 @@ done
 
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+# A unit counts as enabled when its package linked it into a target, which
+# deb-systemd-helper does whether or not systemd runs (a chroot, an image
+# being built): such a machine would start the server at its first boot.
+enabled() { compgen -G "/etc/systemd/system/*.wants/$1.service" >/dev/null; }
 enabled_before=()
-if [[ -d /run/systemd/system ]]; then
+for unit in "${SERVICES[@]}"; do
+  if enabled "$unit"; then enabled_before+=("$unit"); fi
+done
+# Disables what this install enabled; from the EXIT trap, so that an install
+# that fails halfway leaves nothing enabled either.
+disable_new_services() {
+  local unit
   for unit in "${SERVICES[@]}"; do
-    systemctl is-enabled --quiet "$unit" 2>/dev/null && enabled_before+=("$unit")
+    [[ " ${enabled_before[*]} " == *" $unit "* ]] && continue
+    enabled "$unit" || continue
+    echo "deps: disabling $unit (enabled by its package; the tests start their own)" >&2
+    if [[ -d /run/systemd/system ]]; then
+      $SUDO systemctl disable --now --quiet "$unit" || true
+    elif command -v systemctl >/dev/null; then
+      $SUDO systemctl disable --quiet "$unit" >/dev/null 2>&1 || true  # offline: the links only
+    else
+      $SUDO deb-systemd-helper disable "$unit.service" || true
+    fi
   done
-fi
+}
 
 echo "deps: installing ${missing[*]}" >&2
 source "$(dirname "${BASH_SOURCE[0]}")/lib/hold_services.sh"
+trap 'release_services; disable_new_services' EXIT
 hold_services
-trap release_services EXIT
 
-export DEBIAN_FRONTEND=noninteractive
+# sudo resets the environment: the frontend goes on apt-get's command line.
+# Both outputs go to a log shown on failure; noninteractive means no
+# debconf question can wait there unseen.
+apt() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 log=$(mktemp)
-if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+if ! { apt update -qq && apt install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
   tail -n 30 "$log" >&2
   echo "deps: apt-get failed installing: ${missing[*]}" >&2
   rm -f "$log"
   exit 1
 fi
 rm -f "$log"
-release_services
-
-if [[ -d /run/systemd/system ]]; then
-  for unit in "${SERVICES[@]}"; do
-    [[ " ${enabled_before[*]} " == *" $unit "* ]] && continue
-    if systemctl is-enabled --quiet "$unit" 2>/dev/null; then
-      echo "deps: disabling $unit (enabled by its package; the tests start their own)" >&2
-      $SUDO systemctl disable --now --quiet "$unit" || true
-    fi
-  done
-fi

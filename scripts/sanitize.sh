@@ -45,7 +45,7 @@ done
 # conformance (they need those servers or build their sinks' tests and the
 # conformance kit), install_test and the license check. package_test is
 # never run here: it builds and installs the packages, uninstrumented.
-filters=(-LE 'postgres|clickhouse|conformance|package' -E '^(install_test|license_headers_test)$')
+filters=(-LE 'postgres|clickhouse|conformance|package' -E '^(install_test|license_headers_test|hold_services_test)$')
 if ((all)); then filters=(-LE '^package$'); fi
 
 if ((do_build)); then

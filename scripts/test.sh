@@ -27,12 +27,20 @@ scripts/build.sh -DSINKHOST_BUILD_TESTS=ON
 echo "test.sh: built at $(elapsed)" >&2
 
 dist=$(realpath -m "${DIST_DIR:-dist}")
+# Background jobs get process groups of their own (set -m), so that an
+# interrupted run stops them with all their children.
+background=()
+stop_background() { for pid in "${background[@]}"; do kill -- "-$pid" 2>/dev/null || true; done; }
+trap stop_background EXIT
 if ((extra)); then
   build_log=$(mktemp)
+  set -m
   (nice -n 19 scripts/fuzz.sh --build-only && nice -n 19 scripts/sanitize.sh --build-only &&
    echo "test.sh: fuzz targets and sanitizer build done at $(elapsed)" >&2 &&
    DIST_DIR=$dist nice -n 19 scripts/package.sh) >"$build_log" 2>&1 &
   builds_pid=$!
+  set +m
+  background+=("$builds_pid")
 fi
 status=0
 # The package test installs the packages: with the extra checks it runs on
@@ -53,16 +61,24 @@ if ((extra)); then
   rm -f "$build_log"
   echo "test.sh: packages built at $(elapsed)" >&2
   fuzz_log=$(mktemp)
+  set -m
   scripts/fuzz.sh --no-build "${FUZZ_SECONDS:-30}" 2>"$fuzz_log" &
   fuzz_pid=$!
+  set +m
+  background=("$fuzz_pid")
   scripts/sanitize.sh --no-build || status=$?
   echo "test.sh: sanitizer suite done at $(elapsed)" >&2
   wait "$fuzz_pid" || status=$?
   cat "$fuzz_log" >&2
   rm -f "$fuzz_log"
   echo "test.sh: fuzzing done at $(elapsed)" >&2
+  background=()
+  # It installs packages: as root (sudo for a user, like scripts/deps.sh).
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
   (cd "${BUILD_DIR:-build}" &&
-   SINKHOST_PACKAGE_DIST=$dist ctest --output-on-failure --no-tests=error -L '^package$') || status=$?
+   $sudo env SINKHOST_PACKAGE_TEST=1 SINKHOST_PACKAGE_DIST="$dist" \
+     ctest --output-on-failure --no-tests=error -L '^package$') || status=$?
   echo "test.sh: package test done at $(elapsed)" >&2
 fi
 echo "test.sh: finished in $(elapsed)" >&2

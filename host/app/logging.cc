@@ -79,7 +79,14 @@ void LogStartupError(std::string_view message) {
                                    Poco::Message::PRIO_ERROR),
                      line);
   } else {
-    line = std::string(g_journal ? "<3>" : "") + "sinkhost: error: " + std::string(message);
+    // journald splits at newlines: each line of a multi-line error (a
+    // config error quoting YAML) carries the priority.
+    const std::string prefix = g_journal ? "<3>" : "";
+    line = prefix + "sinkhost: error: ";
+    for (char c : message) {
+      line.push_back(c);
+      if (c == '\n') line += prefix;
+    }
   }
   line.push_back('\n');
   std::fputs(line.c_str(), stderr);

@@ -5,22 +5,27 @@
 # package test): while held, a package's maintainer scripts start no
 # service. A policy-rc.d answering 101 ("action forbidden") is how Debian
 # tells invoke-rc.d and deb-systemd-invoke not to start one. A policy-rc.d
-# that was there before is left alone.
+# of someone else's is left alone; one this file wrote (its marker line) is
+# taken over, so that a run killed while holding does not leave the machine
+# starting no services for good.
 #
-#   hold_services      # before apt-get install / dpkg -i
-#   release_services   # after; also safe to call twice or from a trap
+#   trap release_services EXIT   # first, so that nothing can be left behind
+#   hold_services                # before apt-get install / dpkg -i
+#   release_services             # after; safe to call twice
 
-_held_policy=/usr/sbin/policy-rc.d
+_held_policy=${SINKHOST_POLICY_RC_D:-/usr/sbin/policy-rc.d}
+_held_marker="written by sinkhost scripts/lib/hold_services.sh while installing"
 _held_ours=0
 _held_sudo=""
 if [[ $(id -u) -ne 0 ]]; then _held_sudo="sudo"; fi
 
 hold_services() {
-  [[ -e $_held_policy ]] && return 0
-  printf '#!/bin/sh\n# written by sinkhost scripts/lib/hold_services.sh while installing\nexit 101\n' |
-    $_held_sudo tee "$_held_policy" >/dev/null
-  $_held_sudo chmod 755 "$_held_policy"
+  if [[ -e $_held_policy ]] && ! grep -qF "$_held_marker" "$_held_policy"; then
+    return 0
+  fi
   _held_ours=1
+  printf '#!/bin/sh\n# %s\nexit 101\n' "$_held_marker" | $_held_sudo tee "$_held_policy" >/dev/null
+  $_held_sudo chmod 755 "$_held_policy"
 }
 
 release_services() {

@@ -168,28 +168,44 @@ class NotifySocket {
 };
 
 // Runs sinkhost with `args` in a private mount namespace in which an empty
-// tmpfs covers the default config's directory (holding `config` as the
-// default file when it is not empty), so that the test neither depends on
-// nor touches a config installed on this machine. Skips (code -2) when the
-// directory does not exist or namespaces are not allowed (not root).
+// tmpfs covers the default config's directory, or its nearest existing
+// parent when it does not exist (a build for /usr/local on a machine
+// without /usr/local/etc/sinkhost), holding `config` as the default file
+// when it is not empty: the test neither depends on nor touches a config
+// installed on this machine. Skips (code -2) only where namespaces are not
+// allowed (not root).
 Run RunWithPrivateDefaultDir(const QStringList& args, const std::string& config,
                              const std::string& cwd) {
   const std::filesystem::path file(SINKHOST_DEFAULT_CONFIG);
-  const std::string dir = file.parent_path().string();
+  const std::filesystem::path dir = file.parent_path();
+  std::filesystem::path base = dir;
+  while (!std::filesystem::is_directory(base)) base = base.parent_path();
   Run r;
-  if (!std::filesystem::is_directory(dir) || ::geteuid() != 0) {
+  if (::geteuid() != 0) {
     r.code = -2;
+    return r;
+  }
+  // The covered folder must not hide the host or its plugins.
+  const std::string covered = base.string() + "/";
+  if (std::distance(base.begin(), base.end()) < 3 || Sinkhost().rfind(covered, 0) == 0 ||
+      PluginDir().rfind(covered, 0) == 0) {
+    r.code = -3;
+    r.err = "cannot cover " + base.string() + " for the default config " + file.string() +
+            ": it is too close to / or holds the binary under test";
     return r;
   }
   const std::string script =
       "mount -t tmpfs -o size=1m,mode=755 sinkhost-test \"$0\" || exit 99\n"
-      "if [ -n \"$DEFAULT_CONFIG_TEXT\" ]; then printf '%s' \"$DEFAULT_CONFIG_TEXT\" > \"$0/" +
+      "mkdir -p \"$DEFAULT_CONFIG_DIR\" || exit 98\n"
+      "if [ -n \"$DEFAULT_CONFIG_TEXT\" ]; then printf '%s' \"$DEFAULT_CONFIG_TEXT\" > "
+      "\"$DEFAULT_CONFIG_DIR/" +
       file.filename().string() + "\"; fi\nexec \"$@\"\n";
   QStringList all = {"--mount", "--propagation", "private", "sh", "-c",
-                     QString::fromStdString(script), QString::fromStdString(dir),
+                     QString::fromStdString(script), QString::fromStdString(base.string()),
                      QString::fromStdString(Sinkhost())};
   all << args;
-  r = RunProgram("unshare", all, {{"DEFAULT_CONFIG_TEXT", config}}, cwd);
+  r = RunProgram("unshare", all,
+                 {{"DEFAULT_CONFIG_TEXT", config}, {"DEFAULT_CONFIG_DIR", dir.string()}}, cwd);
   if (r.code == 99 || r.err.find("unshare failed") != std::string::npos) r.code = -2;
   return r;
 }
@@ -269,8 +285,7 @@ class ServiceE2ETest : public QObject {
         "streams: {defaulted: {schema: plausible, sinks: [{plugin: sqlite, options: {path: \"" +
         cwd.path().toStdString() + "/events.db\"}}]}}\n";
     Run r = RunWithPrivateDefaultDir({"--check-config"}, config, cwd.path().toStdString());
-    if (r.code == -2)
-      QSKIP("the default config's directory does not exist here, or namespaces need root");
+    if (r.code == -2) QSKIP("hiding the installed default config needs root (a mount namespace)");
     QVERIFY2(r.code == 0, (r.out + r.err).c_str());
     QVERIFY2(r.out.find("ingest:  127.0.0.1:48123") != std::string::npos, r.out.c_str());
     QVERIFY2(r.out.find("stream defaulted:") != std::string::npos, r.out.c_str());

@@ -16,24 +16,42 @@
 # its own (unshare), so the installed config's ports 8080 and 8081 are free
 # whatever this machine runs.
 #
-# Usage: package_test.sh SOURCE_DIR
+# Usage: SINKHOST_PACKAGE_TEST=1 package_test.sh SOURCE_DIR
+#   SINKHOST_PACKAGE_TEST=1    required: without it the test skips (exit 77),
+#                              since it changes what is installed on the
+#                              machine; scripts/test.sh sets it
 #   SINKHOST_PACKAGE_DIST=DIR  use the .debs in DIR (scripts/test.sh builds
 #                              them beside the test suite); otherwise they
 #                              are built first with scripts/package.sh
 set -euo pipefail
 source_dir=$(realpath "$1")
 packages=(sinkhost sinkhost-dashboard sinkhost-dev)
+# Written before installing and removed after the purge: packages found
+# installed with it present are this test's own, from a run that was killed.
+marker=/var/tmp/sinkhost-package-test.installed
 fail() { echo "package_test: $*" >&2; exit 1; }
 
+if [[ ${SINKHOST_PACKAGE_TEST:-} != 1 ]]; then
+  echo "package_test: skipped: it installs and purges the sinkhost packages on this machine;" \
+       "scripts/test.sh runs it (by hand: SINKHOST_PACKAGE_TEST=1, as root)" >&2
+  exit 77
+fi
 [[ $(id -u) -eq 0 ]] || fail "must run as root: it installs and purges the sinkhost packages"
 if [[ -z ${SINKHOST_PACKAGE_TEST_NETNS:-} ]]; then
-  SINKHOST_PACKAGE_TEST_NETNS=1 exec unshare --net -- "$0" "$@"
+  # A watchdog below ctest's timeout (ctest kills with SIGKILL, which would
+  # leave the packages installed): SIGTERM runs the cleanup below.
+  SINKHOST_PACKAGE_TEST_NETNS=1 exec timeout -s TERM 1100 unshare --net -- "$0" "$@"
 fi
 ip link set lo up || fail "cannot bring up the loopback interface in the test's network namespace"
+is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+if [[ -e $marker ]]; then
+  echo "package_test: purging what a killed earlier run left installed" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${packages[@]}" >/dev/null 2>&1 || true
+  rm -f "$marker"
+fi
 for p in "${packages[@]}"; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  is_installed "$p" &&
     fail "package $p is installed on this machine; this test installs and purges it: remove it first"
-  fi
 done
 
 work=$(mktemp -d)
@@ -41,7 +59,10 @@ chmod 755 "$work"  # the sinkhost user reads the example's build
 installed=0 host_pid=""
 source "$source_dir/scripts/lib/hold_services.sh"
 cleanup() {
-  [[ -n $host_pid ]] && kill -9 "$host_pid" 2>/dev/null
+  if [[ -n $host_pid ]]; then
+    kill -9 "$host_pid" 2>/dev/null
+    wait "$host_pid" 2>/dev/null  # gone before postrm removes its files
+  fi
   if ((installed)); then
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${packages[@]}" >"$work/cleanup.log" 2>&1 ||
       { echo "package_test: cleanup: apt-get purge failed:" >&2; tail -5 "$work/cleanup.log" >&2; }
@@ -50,6 +71,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 elapsed() { echo "$((SECONDS))s"; }
 
 # --- the packages --------------------------------------------------------
@@ -78,7 +101,16 @@ dpkg-deb --ctrl-tarfile "${debs[0]}" | tar -xOf - ./conffiles | grep -qx /etc/si
 echo "package_test: $version packages look right ($(elapsed))"
 
 # --- install: no service may start, systemd or not -----------------------
+# The postinst enables the unit and starts it where systemd runs (as the
+# README says: installing starts the host with the default config).
+postinst=$(dpkg-deb --ctrl-tarfile "${debs[0]}" | tar -xOf - ./postinst)
+grep -q 'deb-systemd-helper enable .sinkhost.service' <<<"$postinst" ||
+  fail "the postinst does not enable sinkhost.service"
+grep -q '_dh_action=start' <<<"$postinst" && grep -q "deb-systemd-invoke \$_dh_action 'sinkhost.service'" <<<"$postinst" ||
+  fail "the postinst does not start sinkhost.service"
+
 hold_services
+touch "$marker"
 installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debs[@]}" \
   >"$work/install.log" 2>&1 || fail "apt-get install failed: $(tail -20 "$work/install.log")"
@@ -193,6 +225,7 @@ echo "package_test: the example sink built against sinkhost-dev, passed the kit 
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${packages[@]}" >"$work/purge.log" 2>&1 ||
   fail "apt-get purge failed: $(tail -20 "$work/purge.log")"
 installed=0
+rm -f "$marker"
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
   [[ -z $status || $status == "un "* || $status == "pn "* ]] || fail "$p still known to dpkg as '$status'"
