@@ -30,7 +30,7 @@ set -euo pipefail
 declare -A PROFILE=(
   [run]="g++ cmake ninja-build pkg-config
          libpoco-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libpqxx-dev
-         libsystemd-dev
+         libsystemd-dev libboost1.81-dev zlib1g-dev
          curl sqlite3"
   [dashboard]="qt6-base-dev qt6-charts-dev libqt6opengl6-dev"
   [screenshot]="xvfb xauth fonts-dejavu-core python3"

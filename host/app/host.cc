@@ -5,13 +5,13 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "host/app/plugin_dirs.h"
 #include "host/app/version.h"
-#include "host/http/admin_handlers.h"
-#include "host/http/ingest_handlers.h"
 
 namespace sinkhost {
 
@@ -21,6 +21,16 @@ Poco::Logger& MainLog() {
   static Poco::Logger& log = Poco::Logger::get("sinkhost.main");
   return log;
 }
+
+// Admin requests carry no meaningful bodies.
+constexpr uint64_t kMaxAdminBody = 64 * 1024;
+// Dashboards and scrapers: a handful each.
+constexpr size_t kAdminMaxConnections = 256;
+// A burst of new connections (1,024 clients opening at once) must not
+// overflow the listen queue before the accepting loop gets to them.
+constexpr int kMinBacklog = 1024;
+
+std::string ServerHeader() { return std::string("Server: sinkhost/") + HostVersion() + "\r\n"; }
 
 std::string JoinDirs(const std::vector<std::string>& dirs) {
   std::string out;
@@ -41,21 +51,34 @@ Status Host::Create(const HostConfig& config, std::unique_ptr<Host>* out) {
     return Status::IoError("data_dir: cannot create '" + config.data_dir + "': " + ec.message());
 
   // Sockets first: a busy port should fail before any sink is opened.
-  ListenerOptions ingest;
+  HttpServerOptions ingest;
   ingest.name = "ingest";
   ingest.listen = config.ingest.listen;
-  ingest.max_threads = config.ingest.max_threads;
-  ingest.max_queued = config.ingest.max_queued;
+  ingest.io_threads = config.ingest.io_threads > 0
+                          ? config.ingest.io_threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  ingest.blocking_threads = config.ingest.max_threads;
+  ingest.backlog = std::max(config.ingest.max_queued, kMinBacklog);
+  ingest.max_connections = static_cast<size_t>(config.ingest.max_connections);
+  ingest.max_body = config.ingest.max_body;
+  ingest.max_body_key = "ingest.max_body";
   ingest.keep_alive_timeout_ms = config.ingest.keep_alive_timeout_ms;
+  ingest.header_timeout_ms = config.ingest.header_timeout_ms;
   ingest.request_timeout_ms = config.ingest.request_timeout_ms;
-  SINKHOST_RETURN_NOT_OK(HttpListener::Bind(ingest, &host->ingest_));
+  // The official tracker posts from any site: CORS on every answer.
+  ingest.fixed_headers = ServerHeader() + "Access-Control-Allow-Origin: *\r\n";
+  SINKHOST_RETURN_NOT_OK(HttpServer::Bind(ingest, &host->ingest_));
   if (config.admin.enabled) {
-    ListenerOptions admin;
+    HttpServerOptions admin;
     admin.name = "admin";
     admin.listen = config.admin.listen;
-    admin.max_threads = config.admin.max_threads;
-    admin.max_queued = 64;
-    SINKHOST_RETURN_NOT_OK(HttpListener::Bind(admin, &host->admin_));
+    admin.io_threads = 1;
+    admin.blocking_threads = config.admin.max_threads;
+    admin.max_connections = kAdminMaxConnections;
+    admin.max_body = kMaxAdminBody;
+    admin.max_body_key = "the admin API's request limit";
+    admin.fixed_headers = ServerHeader();
+    SINKHOST_RETURN_NOT_OK(HttpServer::Bind(admin, &host->admin_));
   }
 
   MainLog().debug("plugin directories: " + JoinDirs(host->plugin_dirs_));
@@ -78,22 +101,22 @@ void Host::Start() {
   IngestEndpoints ie;
   ie.streams = streams_.get();
   ie.max_body = config_.ingest.max_body;
-  ie.counters = ingest_counters_.get();
   if (config_.ingest.rate_limit_per_second > 0) {
     rate_limiter_ = std::make_unique<RateLimiter>(config_.ingest.rate_limit_per_second,
                                                   config_.ingest.rate_limit_burst);
     ie.rate_limiter = rate_limiter_.get();
     ie.trust_forwarded_for = config_.ingest.trust_forwarded_for;
   }
-  ingest_->Start(new IngestHandlerFactory(ie));
+  ingest_handler_ = std::make_unique<IngestHandler>(ie);
+  ingest_->Start(ingest_handler_.get(), ingest_counters_.get());
   if (admin_ != nullptr) {
     AdminEndpoints ae;
     ae.streams = streams_.get();
     ae.snapshot = [this] { return Snapshot(); };
     ae.default_flush_timeout_ms = config_.shutdown_timeout_ms;
-    ae.counters = admin_counters_.get();
     ae.token = config_.admin.token;
-    admin_->Start(new AdminHandlerFactory(std::move(ae)));
+    admin_handler_ = std::make_unique<AdminHandler>(std::move(ae));
+    admin_->Start(admin_handler_.get(), admin_counters_.get());
   }
 
   for (const auto& e : streams_->entries()) {

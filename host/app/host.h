@@ -25,7 +25,9 @@
 
 #include "host/app/stream_set.h"
 #include "host/config/host_config.h"
-#include "host/http/http_listener.h"
+#include "host/http/admin_handlers.h"
+#include "host/http/http_server.h"
+#include "host/http/ingest_handlers.h"
 #include "host/http/rate_limiter.h"
 #include "host/http/request_counters.h"
 #include "host/stats/host_snapshot.h"
@@ -58,8 +60,11 @@ class Host {
   std::unique_ptr<RequestCounters> ingest_counters_;
   std::unique_ptr<RateLimiter> rate_limiter_;  // null without ingest.rate_limit
   std::unique_ptr<RequestCounters> admin_counters_;
-  std::unique_ptr<HttpListener> ingest_;
-  std::unique_ptr<HttpListener> admin_;  // null when disabled
+  std::unique_ptr<HttpServer> ingest_;
+  std::unique_ptr<HttpServer> admin_;  // null when disabled
+  // Set by Start; used by the servers' threads until they stop.
+  std::unique_ptr<IngestHandler> ingest_handler_;
+  std::unique_ptr<AdminHandler> admin_handler_;
   WallClock::time_point started_at_;
   Clock::time_point started_steady_;
 

@@ -133,8 +133,9 @@ Status ConfigParser::ParseListen(const YAML::Node& n, const Path& path, ListenAd
 
 Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
   SINKHOST_RETURN_NOT_OK(r_.CheckMap(n, path,
-                                     KNOWN("listen", "max_body", "max_threads", "max_queued",
-                                           "keep_alive_timeout", "request_timeout",
+                                     KNOWN("listen", "max_body", "io_threads", "max_threads",
+                                           "max_queued", "max_connections", "keep_alive_timeout",
+                                           "header_timeout", "request_timeout",
                                            "plausible_stream", "rate_limit")));
   IngestConfig& c = out_->ingest;
   int64_t v = 0;
@@ -144,9 +145,19 @@ Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_body", path, [&](const auto& x, const auto& p) {
     return r_.Size(x, p, &c.max_body);
   }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "io_threads", path, [&](const auto& x, const auto& p) {
+    SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 0, 256, &v));
+    c.io_threads = static_cast<int>(v);
+    return Status::OK();
+  }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_threads", path, [&](const auto& x, const auto& p) {
     SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 1, 4096, &v));
     c.max_threads = static_cast<int>(v);
+    return Status::OK();
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_connections", path, [&](const auto& x, const auto& p) {
+    SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 1, 1000000, &v));
+    c.max_connections = static_cast<int>(v);
     return Status::OK();
   }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_queued", path, [&](const auto& x, const auto& p) {
@@ -158,6 +169,9 @@ Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
       IfPresent(n, "keep_alive_timeout", path, [&](const auto& x, const auto& p) {
         return r_.Duration(x, p, /*allow_zero=*/false, &c.keep_alive_timeout_ms);
       }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "header_timeout", path, [&](const auto& x, const auto& p) {
+    return r_.Duration(x, p, /*allow_zero=*/false, &c.header_timeout_ms);
+  }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "request_timeout", path, [&](const auto& x, const auto& p) {
     return r_.Duration(x, p, /*allow_zero=*/false, &c.request_timeout_ms);
   }));

@@ -40,10 +40,13 @@ Status ParseListenAddress(std::string_view text, ListenAddress* out);
 struct IngestConfig {
   ListenAddress listen{"127.0.0.1", 8080};
   uint64_t max_body = 10u << 20;    // bytes per request body
-  int max_threads = 64;             // concurrent connections served
-  int max_queued = 256;             // accepted connections waiting for a thread
+  int io_threads = 0;               // event loops; 0: one per core
+  int max_threads = 64;             // threads for requests that wait (fsync: always)
+  int max_queued = 256;             // listen backlog (at least 1024 is used)
+  int max_connections = 16384;      // open at once; past it, 503 and close
   int64_t keep_alive_timeout_ms = 15000;
-  int64_t request_timeout_ms = 60000;  // socket send/receive timeout
+  int64_t header_timeout_ms = 10000;   // for the whole request line and header
+  int64_t request_timeout_ms = 60000;  // for the body, and for writing the answer
   // Per-client limit on ingest requests (429 beyond it); 0 = no limit.
   double rate_limit_per_second = 0;
   double rate_limit_burst = 0;          // 0: one second's worth
@@ -56,7 +59,7 @@ struct IngestConfig {
 struct AdminConfig {
   bool enabled = true;
   ListenAddress listen{"127.0.0.1", 8081};
-  int max_threads = 4;
+  int max_threads = 4;  // threads running admin requests (a flush waits)
   // When set, every admin request but /healthz needs "Authorization:
   // Bearer <token>". Required when `listen` is not a loopback address.
   // From admin.token or the file admin.token_file names (read at parse).

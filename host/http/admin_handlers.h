@@ -14,23 +14,25 @@
 //                      queue a sink's quarantined rows for delivery again;
 //                      404 unknown sink or stream, 409 while one runs
 //
-// Shapes: docs/configuration.md. A flush holds its server thread until it
-// completes or times out. With a token set, every endpoint but /healthz
-// answers 401 unless the request carries "Authorization: Bearer <token>";
-// the comparison takes the same time whatever the guess.
+// Shapes: docs/configuration.md. Every endpoint but /healthz may take a
+// while (a flush waits for the sinks), so they run on the server's
+// blocking threads, never on its event loop. With a token set, every
+// endpoint but /healthz answers 401 unless the request carries
+// "Authorization: Bearer <token>"; the comparison takes the same time
+// whatever the guess.
 //
-// Thread safety: the factory is shared by all admin threads; AdminEndpoints
-// is read-only and must outlive the listener.
+// Thread safety: one handler serves every server thread; AdminEndpoints
+// is read-only and must outlive the server.
 #ifndef SINKHOST_HOST_HTTP_ADMIN_HANDLERS_H_
 #define SINKHOST_HOST_HTTP_ADMIN_HANDLERS_H_
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <string_view>
 
 #include "host/app/stream_set.h"
-#include "host/http/request_counters.h"
+#include "host/http/http_handler.h"
 #include "host/stats/host_snapshot.h"
 
 namespace sinkhost {
@@ -39,7 +41,6 @@ struct AdminEndpoints {
   const StreamSet* streams = nullptr;
   std::function<HostSnapshot()> snapshot;
   int64_t default_flush_timeout_ms = 30000;
-  RequestCounters* counters = nullptr;
   std::string token;  // empty: no authentication (loopback only)
 };
 
@@ -48,14 +49,20 @@ struct AdminEndpoints {
 // the token leaks).
 bool BearerTokenMatches(std::string_view header, std::string_view token);
 
-class AdminHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+class AdminHandler final : public HttpHandler {
  public:
-  explicit AdminHandlerFactory(AdminEndpoints endpoints);
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest& request) override;
+  explicit AdminHandler(AdminEndpoints endpoints) : e_(std::move(endpoints)) {}
+
+  bool OnHead(const HttpRequest& request, HttpResponse* response) override;
+  bool MayBlock(const HttpRequest& request) const override;
+  void Handle(const HttpRequest& request, HttpResponse* response) override;
 
  private:
-  const AdminEndpoints endpoints_;
+  void Stats(const HttpRequest& request, HttpResponse* response);
+  void Flush(const HttpRequest& request, HttpResponse* response);
+  void ReplayQuarantine(const HttpRequest& request, HttpResponse* response);
+
+  const AdminEndpoints e_;
 };
 
 }  // namespace sinkhost

@@ -7,48 +7,56 @@
 //   POST    /v1/streams/{stream}/events   NDJSON or JSON array (202 {"accepted":N})
 //   OPTIONS both                          CORS preflight (204)
 //
-// Every answer carries Access-Control-Allow-Origin: *, so the official
-// Plausible tracker works from any site. Bad input is answered 4xx with a
-// JSON body naming the problem and never reaches a stream; a full buffer is
-// 503 with Retry-After; a client over its rate limit (when one is set) is
-// 429 with Retry-After. Status codes and bodies: docs/configuration.md.
+// Every answer carries Access-Control-Allow-Origin: * (the server's fixed
+// headers), so the official Plausible tracker works from any site. Bad
+// input is answered 4xx with a JSON body naming the problem and never
+// reaches a stream; a full log is 503 with Retry-After; a client over its
+// rate limit (when one is set) is 429 with Retry-After, before its body is
+// read. Bodies may be sent with Content-Encoding: gzip or deflate. Status
+// codes and bodies: docs/configuration.md.
 //
-// Hot path (/api/event): the body buffer, the parser and the scratch
-// RowBatch are per thread and reused, the target stream is resolved once at
-// startup, and the only lock taken is the stream buffer's.
+// Hot path (/api/event): parsed straight from the connection's buffer by a
+// per-thread parser into per-thread scratch rows, the target stream
+// resolved once at startup; the only locks are the stream's. A stream
+// whose Accept can wait (wal.fsync: always waits for its fsync; a stream
+// without a log waits for buffer room) is handled on the server's
+// blocking threads instead of an event loop (MayBlock).
 //
-// Thread safety: the factory is shared by all server threads; it and the
-// handlers only read IngestEndpoints, which must outlive the listener.
+// Thread safety: one handler serves every server thread; it only reads
+// IngestEndpoints, which must outlive the server.
 #ifndef SINKHOST_HOST_HTTP_INGEST_HANDLERS_H_
 #define SINKHOST_HOST_HTTP_INGEST_HANDLERS_H_
-
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include <cstdint>
 
 #include "host/app/stream_set.h"
+#include "host/http/http_handler.h"
 #include "host/http/rate_limiter.h"
-#include "host/http/request_counters.h"
 
 namespace sinkhost {
 
 struct IngestEndpoints {
   const StreamSet* streams = nullptr;
   uint64_t max_body = 10u << 20;
-  RequestCounters* counters = nullptr;
   // Per-client limit on POSTs (429 with Retry-After); null: none.
   RateLimiter* rate_limiter = nullptr;
   bool trust_forwarded_for = false;  // client = first X-Forwarded-For address
 };
 
-class IngestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+class IngestHandler final : public HttpHandler {
  public:
-  explicit IngestHandlerFactory(IngestEndpoints endpoints);
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest& request) override;
+  explicit IngestHandler(IngestEndpoints endpoints) : e_(endpoints) {}
+
+  bool OnHead(const HttpRequest& request, HttpResponse* response) override;
+  bool MayBlock(const HttpRequest& request) const override;
+  void Handle(const HttpRequest& request, HttpResponse* response) override;
 
  private:
-  const IngestEndpoints endpoints_;
+  void PostEvent(const HttpRequest& request, HttpResponse* response);
+  void PostBulk(const HttpRequest& request, const StreamSet::Entry& entry, HttpResponse* response);
+  bool WithinRateLimit(const HttpRequest& request, HttpResponse* response);
+
+  const IngestEndpoints e_;
 };
 
 }  // namespace sinkhost
