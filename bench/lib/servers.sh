@@ -145,7 +145,7 @@ EOF
 # work) with the host's 64 ingest threads. Sets FLOOR_PORT, FLOOR_PID.
 floor_start() {
   FLOOR_PORT=$(free_port)
-  "$BIN/bench_http_floor" "$FLOOR_PORT" 64 >"$BENCH_TMP/floor.log" 2>&1 &
+  "$BIN/bench_http_floor" "$FLOOR_PORT" "$(nproc)" >"$BENCH_TMP/floor.log" 2>&1 &
   FLOOR_PID=$!
   register_pid "$FLOOR_PID" bench_http_floor
   wait_for "bench_http_floor on port $FLOOR_PORT" 10 curl -sf -o /dev/null -X POST -d x \

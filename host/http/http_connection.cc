@@ -5,6 +5,7 @@
 
 #include <Poco/Exception.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 
@@ -117,11 +118,10 @@ void EventLoop::CloseAll() {
 
 // ---- Connection -----------------------------------------------------------
 
-Connection::Connection(EventLoop* loop, boost::asio::ip::tcp::socket socket, std::string peer)
+Connection::Connection(EventLoop* loop, int fd, std::string peer)
     : loop_(loop),
       shared_(loop->shared),
-      socket_(std::move(socket)),
-      fd_(socket_.native_handle()),
+      fd_(fd),
       peer_(std::move(peer)),
       parser_(shared_->options.limits) {}
 
@@ -129,6 +129,10 @@ void Connection::Start(const std::string* refuse_message) {
   loop_->Add(this);
   deadline_ms_ = NowMs() + shared_->options.header_timeout_ms;
   if (shared_->stopping.load(std::memory_order_relaxed)) return Close();
+  if (Status st = loop_->readiness.Add(fd_, this); !st.ok()) {
+    shared_->log->warning(shared_->options.name + ": " + st.message());
+    return Close();
+  }
   if (refuse_message != nullptr) {
     HttpResponse& r = loop_->response;
     r.Reset();
@@ -138,7 +142,15 @@ void Connection::Start(const std::string* refuse_message) {
     Answer(r);
     FlushOut();
   }
+  // Bytes may have arrived before the socket was watched.
   if (phase_ != Phase::kClosed) ReadAll();
+}
+
+void Connection::OnReady(uint32_t events) {
+  if ((events & EPOLLOUT) != 0 && !pending_out_.empty()) OnWritable();
+  // Input, or the peer's end: read now unless reading is paused (handling,
+  // answers waiting), in which case resuming reads anyway.
+  if (phase_ != Phase::kClosed && (events & ~static_cast<uint32_t>(EPOLLOUT)) != 0) ReadAll();
 }
 
 bool Connection::CanParse() const {
@@ -150,7 +162,7 @@ void Connection::ReadAll() {
   std::string& buf = loop_->read_buffer;
   auto can_read = [this] {
     return phase_ != Phase::kClosed && phase_ != Phase::kHandling && pending_out_.empty() &&
-           !waiting_read_ && (phase_ == Phase::kLingering || !close_after_write_);
+           (phase_ == Phase::kLingering || !close_after_write_);
   };
   while (can_read()) {
     const ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
@@ -171,17 +183,16 @@ void Connection::ReadAll() {
         if (close_after_write_ || stash_.empty()) Release(&stash_);
       }
       FlushOut();
-      // A short read emptied the socket: any later byte raises a new
-      // readiness event (edge-triggered), so waiting is safe.
-      if (got < buf.size()) break;
+      // A short read emptied the socket: the next byte raises a new
+      // edge-triggered event.
+      if (got < buf.size()) return;
       continue;
     }
     if (n == 0) return OnPeerClosed();
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
     return Close();  // ECONNRESET and the like
   }
-  if (can_read()) WaitReadable();
 }
 
 void Connection::ResumeInput() {
@@ -191,42 +202,18 @@ void Connection::ResumeInput() {
     if (close_after_write_ || stash_.empty()) Release(&stash_);
   }
   FlushOut();
+  // Input that arrived while reading was paused raised its event then:
+  // read it now.
   if (phase_ != Phase::kClosed) ReadAll();
-}
-
-void Connection::WaitReadable() {
-  waiting_read_ = true;
-  ++pending_ops_;
-  socket_.async_wait(boost::asio::socket_base::wait_read,
-                     [this](const boost::system::error_code& ec) {
-                       waiting_read_ = false;
-                       --pending_ops_;
-                       if (phase_ == Phase::kClosed) return MaybeDelete();
-                       if (ec) return Close();
-                       ReadAll();
-                     });
-}
-
-void Connection::WaitWritable() {
-  if (waiting_write_) return;
-  waiting_write_ = true;
-  ++pending_ops_;
-  socket_.async_wait(boost::asio::socket_base::wait_write,
-                     [this](const boost::system::error_code& ec) {
-                       waiting_write_ = false;
-                       --pending_ops_;
-                       if (phase_ == Phase::kClosed) return MaybeDelete();
-                       if (ec) return Close();
-                       OnWritable();
-                     });
 }
 
 void Connection::OnWritable() {
   const ssize_t n = ::send(fd_, pending_out_.data(), pending_out_.size(), MSG_NOSIGNAL);
   if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return Close();
   if (n > 0) pending_out_.erase(0, static_cast<size_t>(n));
-  if (!pending_out_.empty()) return WaitWritable();
+  if (!pending_out_.empty()) return;  // the next EPOLLOUT
   Release(&pending_out_);
+  loop_->readiness.WatchOutput(fd_, this, false);
   ResumeInput();
 }
 
@@ -473,7 +460,7 @@ void Connection::FlushOut() {
       pending_out_.assign(out, sent);
       out.clear();
       write_deadline_ms_ = NowMs() + shared_->options.request_timeout_ms;
-      return WaitWritable();
+      return loop_->readiness.WatchOutput(fd_, this, true);
     }
     out.clear();
   }
@@ -525,8 +512,7 @@ void Connection::Close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
   loop_->Remove(this);
-  boost::system::error_code ec;
-  socket_.close(ec);  // cancels the waits; their handlers run later
+  ::close(fd_);  // which also takes it out of the ReadinessSet
   shared_->open_connections.fetch_sub(1, std::memory_order_relaxed);
   // Deleted from a handler of its own, never from inside a call that may
   // still touch this connection on its way out.

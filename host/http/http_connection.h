@@ -12,10 +12,10 @@
 //
 // and reads only while it is not handling a request and its answers have
 // all been taken by the socket, so neither pipelined requests nor a slow
-// reader make it buffer without bound. The socket is non-blocking: the
-// connection reads until recv() has nothing more, then waits for
-// readiness (asio's reactor, edge-triggered epoll), so an idle connection
-// holds no read buffer.
+// reader make it buffer without bound. The socket is non-blocking and in
+// its loop's ReadinessSet (edge-triggered epoll): the connection reads
+// into the loop's buffer until recv() has nothing more, so an idle
+// connection holds no read buffer.
 //
 // Thread safety: a connection and its loop's members are used only on the
 // loop's thread; a request handed to the blocking threads is read there
@@ -26,7 +26,6 @@
 #include <Poco/Logger.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -41,6 +40,7 @@
 #include "host/http/http_request.h"
 #include "host/http/http_response.h"
 #include "host/http/http_server.h"
+#include "host/http/readiness_set.h"
 #include "host/http/request_counters.h"
 #include "host/http/request_parser.h"
 
@@ -77,6 +77,7 @@ struct EventLoop {
   ServerShared* const shared;
   boost::asio::io_context ioc{1};  // one thread runs it
   boost::asio::steady_timer sweep_timer{ioc};
+  ReadinessSet readiness{ioc};
   std::vector<Connection*> connections;  // index kept in each connection
   // Scratch reused by every connection of the loop, one at a time.
   std::string read_buffer;
@@ -94,9 +95,10 @@ struct EventLoop {
   void CloseAll();
 };
 
-class Connection final : private BodySink {
+class Connection final : private BodySink, private ReadinessSet::Client {
  public:
-  Connection(EventLoop* loop, boost::asio::ip::tcp::socket socket, std::string peer);
+  // Takes over `fd`, a connected, non-blocking socket.
+  Connection(EventLoop* loop, int fd, std::string peer);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -118,11 +120,11 @@ class Connection final : private BodySink {
 
   // BodySink.
   bool Append(std::string_view piece) override;
+  // ReadinessSet::Client.
+  void OnReady(uint32_t events) override;
 
   void ReadAll();
   void ResumeInput();
-  void WaitReadable();
-  void WaitWritable();
   void OnWritable();
   void OnPeerClosed();
   // Parses requests from data[0, size) and answers them; returns the
@@ -148,16 +150,13 @@ class Connection final : private BodySink {
 
   EventLoop* const loop_;
   ServerShared* const shared_;
-  boost::asio::ip::tcp::socket socket_;
   const int fd_;
   const std::string peer_;
 
   Phase phase_ = Phase::kIdle;
   int64_t deadline_ms_ = 0;        // of the phase
   int64_t write_deadline_ms_ = 0;  // while pending_out_ waits for the socket
-  int pending_ops_ = 0;  // waits and hand-offs under way; deleted at 0 once closed
-  bool waiting_read_ = false;
-  bool waiting_write_ = false;
+  int pending_ops_ = 0;  // handlers under way that use it; deleted at 0 once closed
   bool close_after_write_ = false;
 
   RequestParser parser_;

@@ -116,11 +116,13 @@ void HttpServer::Impl::Admit(EventLoop* loop, tcp::socket socket) {
   std::string peer;
   const tcp::endpoint remote = socket.remote_endpoint(ec);
   if (!ec) peer = remote.address().to_string();
+  // From here the loop's ReadinessSet watches the socket, not asio.
+  const int fd = socket.release(ec);
+  if (ec) return;
   shared.open_connections.fetch_add(1, std::memory_order_relaxed);
   const bool refuse = open >= max;
-  boost::asio::post(loop->ioc, [this, loop, refuse, s = std::move(socket),
-                                peer = std::move(peer)]() mutable {
-    auto* c = new Connection(loop, std::move(s), std::move(peer));
+  boost::asio::post(loop->ioc, [this, loop, refuse, fd, peer = std::move(peer)]() mutable {
+    auto* c = new Connection(loop, fd, std::move(peer));
     c->Start(refuse ? &refuse_message : nullptr);
   });
 }
@@ -183,6 +185,7 @@ void HttpServer::Start(HttpHandler* handler, RequestCounters* counters) {
     EventLoop* loop = m.loops[i].get();
     m.guards.push_back(boost::asio::make_work_guard(loop->ioc));
     loop->ScheduleSweep();
+    loop->readiness.Start();
     std::string thread_name = m.shared.options.name + "-io-" + std::to_string(i);
     m.threads.emplace_back([loop, thread_name] {
       pthread_setname_np(pthread_self(), thread_name.substr(0, 15).c_str());
@@ -216,7 +219,12 @@ void HttpServer::Stop() {
   // No connection is left to hand a request over; those handed over
   // finish, and their answers reach closed connections.
   m.shared.JoinPool();
-  for (auto& loop : m.loops) RunOnLoop(loop.get(), [&loop] { loop->sweep_timer.cancel(); });
+  for (auto& loop : m.loops) {
+    RunOnLoop(loop.get(), [&loop] {
+      loop->sweep_timer.cancel();
+      loop->readiness.Stop();
+    });
+  }
   m.guards.clear();  // each loop ends once its closed connections are gone
   for (std::thread& t : m.threads) t.join();
   m.threads.clear();
