@@ -33,6 +33,7 @@
 #include "host/app/check_config.h"
 #include "host/app/host.h"
 #include "host/app/logging.h"
+#include "host/app/open_files.h"
 #include "host/app/service_notify.h"
 #include "host/app/version.h"
 #include "host/app/wal_tool.h"
@@ -199,6 +200,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Every connection is a file descriptor: the default soft limit (1024)
+  // would cap the ingest listener far below ingest.max_connections.
+  sinkhost::RaiseOpenFilesLimit();
   std::unique_ptr<sinkhost::Host> host;
   if (sinkhost::Status st = sinkhost::Host::Create(config, &host); !st.ok())
     return Fail(kExitStartup, st.message());

@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include "host/app/open_files.h"
 #include "host/app/plugin_dirs.h"
 #include "host/app/version.h"
 
@@ -59,7 +60,10 @@ Status Host::Create(const HostConfig& config, std::unique_ptr<Host>* out) {
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   ingest.blocking_threads = config.ingest.max_threads;
   ingest.backlog = std::max(config.ingest.max_queued, kMinBacklog);
-  ingest.max_connections = static_cast<size_t>(config.ingest.max_connections);
+  std::string limit_warning;
+  ingest.max_connections = ConnectionsWithinOpenFilesLimit(
+      static_cast<size_t>(config.ingest.max_connections), &limit_warning);
+  if (!limit_warning.empty()) MainLog().warning(limit_warning);
   ingest.max_body = config.ingest.max_body;
   ingest.max_body_key = "ingest.max_body";
   ingest.keep_alive_timeout_ms = config.ingest.keep_alive_timeout_ms;

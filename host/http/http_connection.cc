@@ -228,7 +228,6 @@ void Connection::OnPeerClosed() {
 }
 
 size_t Connection::Parse(const char* data, size_t size) {
-  const size_t bound = shared_->options.limits.max_header_bytes;
   size_t off = 0;
   while (off < size && CanParse()) {
     if (phase_ == Phase::kIdle) BeginRequest();
@@ -248,20 +247,9 @@ size_t Connection::Parse(const char* data, size_t size) {
       OnHeader();
       if (!CanParse()) break;
     }
-    if (!parser_.done()) {
-      // Waiting for more: the rest of the header, or of a chunk's size
-      // line. Either is bounded, so a client cannot make us buffer
-      // without end.
-      if (size - off > bound) {
-        Refuse(parser_.header_done() ? 400 : 431,
-               parser_.header_done()
-                   ? "a chunk size line of the chunked body is longer than " +
-                         std::to_string(bound) + " bytes"
-                   : "the request line and header fields are larger than " +
-                         std::to_string(bound) + " bytes");
-      }
-      break;
-    }
+    // Waiting for more: the rest of the header, or of the body (the
+    // parser bounds what it leaves unconsumed).
+    if (!parser_.done()) break;
     OnRequestComplete();
   }
   if (phase_ == Phase::kBody && !close_after_write_) KeepRequest();

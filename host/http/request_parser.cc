@@ -286,7 +286,14 @@ size_t RequestParser::Put(const char* data, size_t size, ParseError* error) {
     // Beast waits until the whole header is in `data`: 0 bytes consumed
     // and need_more until then (or header_limit past the bound).
     const size_t n = b.put(boost::asio::const_buffer(data, size), ec);
-    if (ec == http::error::need_more) return 0;
+    if (ec == http::error::need_more) {
+      // Refused before it ends, so that no client makes us keep an
+      // endless header.
+      if (size > limits_.max_header_bytes)
+        *error = {431, "the request line and header fields are larger than " +
+                           std::to_string(limits_.max_header_bytes) + " bytes"};
+      return 0;
+    }
     if (ec) {
       fail(n);
       return n;
@@ -300,7 +307,13 @@ size_t RequestParser::Put(const char* data, size_t size, ParseError* error) {
   while (consumed < size && !b.is_done()) {
     const size_t n = b.put(boost::asio::const_buffer(data + consumed, size - consumed), ec);
     consumed += n;
-    if (ec == http::error::need_more) break;
+    if (ec == http::error::need_more) {
+      // Only a chunk's size line can be left over; it is short.
+      if (size - consumed > limits_.max_header_bytes)
+        *error = {400, "a chunk size line of the chunked body is longer than " +
+                           std::to_string(limits_.max_header_bytes) + " bytes"};
+      break;
+    }
     if (ec) {
       fail(consumed);
       break;

@@ -70,7 +70,9 @@ class RequestParser {
 
   // Parses from `data`: the header once it is complete in `data` (until
   // then nothing is consumed), then as much of the body as is there.
-  // Returns the bytes consumed; sets *error (and stops) on a bad request.
+  // Returns the bytes consumed; sets *error (and stops) on a bad request,
+  // including bytes left unconsumed past the header bound (an endless
+  // header, or chunk size line), so the caller never keeps more.
   size_t Put(const char* data, size_t size, ParseError* error);
 
   bool header_done() const;

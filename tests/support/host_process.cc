@@ -237,6 +237,10 @@ void HostProcess::Kill() {
   }
 }
 
+int64_t HostProcess::pid() const {
+  return process_ != nullptr ? static_cast<int64_t>(process_->processId()) : 0;
+}
+
 std::string HostProcess::output() {
   if (process_) output_ += process_->readAll().toStdString();
   return output_;

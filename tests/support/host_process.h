@@ -83,6 +83,8 @@ class HostProcess {
   int WaitForExit(int timeout_ms);
 
   const std::string& dir() const { return dir_; }
+  // The running host's process id (0 when none).
+  int64_t pid() const;
   int ingest_port() const { return ingest_port_; }
   int admin_port() const { return admin_port_; }
   std::string output();  // everything printed so far (stdout and stderr)
