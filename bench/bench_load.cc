@@ -17,15 +17,27 @@
 //       Prints COUNT request bodies for wrk (bench/wrk/post.lua), each
 //       followed by a line "--": tracker bodies for PER_REQUEST 1, else
 //       NDJSON bodies of PER_REQUEST events.
+//   bench_load idle PORT CONNECTIONS
+//       Opens CONNECTIONS keep-alive connections, posts one tracker event
+//       on each, prints "ready" once all are answered, then holds them
+//       open, idle, until SIGTERM or SIGINT ends it.
+//   bench_load rate PORT RATE SECONDS CONNECTIONS
+//       POSTs tracker events to /api/event at RATE requests/s in all, on a
+//       schedule (each connection sends at its share of the rate), for
+//       SECONDS, and prints "<achieved req/s> <p50 ms> <p99 ms> <p99.9 ms>
+//       <max ms>". Latency runs from when a request was due, not when it
+//       was sent, so a server that falls behind is not flattered
+//       ("coordinated omission").
 //
-// Prints "<seconds> <events/s> <retries>". Event i is bench_events.h's
-// event i, so every tool gets the same events.
+// http and tcp print "<seconds> <events/s> <retries>". Event i is
+// bench_events.h's event i, so every tool gets the same events.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -181,6 +193,73 @@ int RunBodies(int argc, char** argv) {
   return 0;
 }
 
+std::string TrackerRequest(int i) {
+  const std::string body = sinkhost::bench::TrackerEvent(i);
+  return "POST /api/event HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: " +
+         std::string(sinkhost::bench::kUserAgent) +
+         "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+int RunIdle(int argc, char** argv) {
+  if (argc != 4) Die("usage: bench_load idle PORT CONNECTIONS");
+  const int port = std::atoi(argv[2]), conns = std::atoi(argv[3]);
+  std::vector<int> fds;
+  fds.reserve(conns);
+  std::string buf;
+  for (int c = 0; c < conns; ++c) {
+    const int fd = Connect(port);
+    SendAll(fd, TrackerRequest(c));
+    buf.clear();
+    const int status = ReadResponse(fd, &buf);
+    if (status != 202) Die("answer " + std::to_string(status) + " on idle connection " + std::to_string(c));
+    fds.push_back(fd);
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  for (;;) ::pause();  // the signal's default action ends the process and its connections
+}
+
+int RunRate(int argc, char** argv) {
+  if (argc != 6) Die("usage: bench_load rate PORT RATE SECONDS CONNECTIONS");
+  const int port = std::atoi(argv[2]), conns = std::atoi(argv[5]);
+  const double rate = std::atof(argv[3]), secs = std::atof(argv[4]);
+  if (rate <= 0 || secs <= 0 || conns <= 0) Die("RATE, SECONDS and CONNECTIONS must be positive");
+  const auto interval = std::chrono::duration<double>(conns / rate);
+  const int per_conn = static_cast<int>(secs * rate / conns);
+  std::vector<std::vector<double>> latencies(conns);
+  std::vector<std::thread> threads;
+  const auto start = Clock::now() + std::chrono::milliseconds(100);
+  for (int c = 0; c < conns; ++c) {
+    threads.emplace_back([&, c] {
+      const int fd = Connect(port);
+      const std::string request = TrackerRequest(c);
+      std::string buf;
+      latencies[c].reserve(per_conn);
+      // Connections start spread over one interval, not all at once.
+      const auto first = start + std::chrono::duration_cast<Clock::duration>(interval * c / conns);
+      for (int k = 0; k < per_conn; ++k) {
+        const auto due = first + std::chrono::duration_cast<Clock::duration>(interval * k);
+        std::this_thread::sleep_until(due);
+        SendAll(fd, request);
+        const int status = ReadResponse(fd, &buf);
+        if (status != 202) Die("answer " + std::to_string(status));
+        latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+      }
+      ::close(fd);
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) { return all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))]; };
+  std::printf("%.0f %.3f %.3f %.3f %.3f\n", all.size() / elapsed, pct(0.5), pct(0.99), pct(0.999),
+              all.back());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,5 +267,7 @@ int main(int argc, char** argv) {
   if (mode == "http") return RunHttp(argc, argv);
   if (mode == "tcp") return RunTcp(argc, argv);
   if (mode == "bodies") return RunBodies(argc, argv);
-  Die("usage: bench_load http|tcp|bodies ...");
+  if (mode == "idle") return RunIdle(argc, argv);
+  if (mode == "rate") return RunRate(argc, argv);
+  Die("usage: bench_load http|tcp|bodies|idle|rate ...");
 }

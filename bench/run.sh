@@ -22,12 +22,15 @@
 # few thousand rows/s into PostgreSQL, so 5 runs take minutes).
 #
 # Environment:
-#   BENCH_ONLY=a,b    run only these sections (ingest http sqlite postgres
-#                     clickhouse file e2e-sqlite e2e-clickhouse e2e-postgres
-#                     wal rss); the table then goes to
+#   BENCH_ONLY=a,b    run only these sections (ingest http idle latency
+#                     sqlite postgres clickhouse file e2e-sqlite
+#                     e2e-clickhouse e2e-postgres wal rss); the table then goes to
 #                     /tmp/sinkhost-bench-partial.md, not bench/results.md
 #   BENCH_BUILD_DIR   build folder (default: build-bench in the repository)
 #   BENCH_KEEP_TMP=1  keep the temporary folder (logs, configs) for a look
+#   BENCH_BASELINE    the commit the HTTP rows compare with (default 6ba3de4,
+#                     the last with Poco's thread-per-connection listener);
+#                     built once into $BENCH_BUILD_DIR/baseline
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,6 +50,9 @@ else
   RUNS=7 INGEST_SECS=1 WRK_SECS=5 SINK_ROWS=200000 E2E_EVENTS=300000 E2E_PG_EVENTS=30000 WAL_SECS=1
 fi
 BULK_CONNS=4  # bulk clients: a few senders of large requests
+
+# wrk at 1,024 connections and 10,000 idle connections need descriptors.
+ulimit -n "$(ulimit -Hn)"
 
 START_TIME=$(date +%s.%N)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -92,6 +98,8 @@ need_ch() { [[ -n $CH_PID ]] || { log "starting ClickHouse"; ch_start; }; }
 log "mode $MODE: $RUNS runs a figure; temporary files in $BENCH_TMP"
 want ingest && measure_ingest
 want http && measure_http
+want idle && measure_idle
+want latency && measure_latency
 want sqlite && measure_sink_sqlite
 want postgres && { need_pg; measure_sink_postgres; }
 want clickhouse && { need_ch; measure_sink_clickhouse; }

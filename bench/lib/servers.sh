@@ -115,9 +115,10 @@ nginx_start() {
   NGINX_PORT=$(free_port)
   cat >"$dir/nginx.conf" <<EOF
 worker_processes auto;
+worker_rlimit_nofile $(ulimit -Hn);
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
-events { worker_connections 1024; }
+events { worker_connections 16384; }
 http {
   access_log off;
   keepalive_requests 100000000;
@@ -140,9 +141,9 @@ EOF
     -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/api/event"
 }
 
-# ---- the HTTP floor -------------------------------------------------------------
-# floor_start: bench_http_floor (the host's listener answering 202 with no
-# work) with the host's 64 ingest threads. Sets FLOOR_PORT, FLOOR_PID.
+# ---- the HTTP floors -------------------------------------------------------------
+# floor_start: bench_http_floor (the host's HttpServer answering 202 with
+# no work, one event loop per core). Sets FLOOR_PORT, FLOOR_PID.
 floor_start() {
   FLOOR_PORT=$(free_port)
   "$BIN/bench_http_floor" "$FLOOR_PORT" "$(nproc)" >"$BENCH_TMP/floor.log" 2>&1 &
@@ -150,6 +151,17 @@ floor_start() {
   register_pid "$FLOOR_PID" bench_http_floor
   wait_for "bench_http_floor on port $FLOOR_PORT" 10 curl -sf -o /dev/null -X POST -d x \
     "http://127.0.0.1:$FLOOR_PORT/api/event"
+}
+# h2o_start: bench_h2o_floor (libh2o-evloop answering 202, one loop per
+# core): the other event-driven library the HTTP layer could have used.
+# Sets H2O_PORT, H2O_PID.
+h2o_start() {
+  H2O_PORT=$(free_port)
+  "$BIN/bench_h2o_floor" "$H2O_PORT" "$(nproc)" >"$BENCH_TMP/h2o.log" 2>&1 &
+  H2O_PID=$!
+  register_pid "$H2O_PID" bench_h2o_floor
+  wait_for "bench_h2o_floor on port $H2O_PORT" 10 curl -sf -o /dev/null -X POST -d x \
+    "http://127.0.0.1:$H2O_PORT/api/event"
 }
 
 # ---- syslog-ng ----------------------------------------------------------------
@@ -175,8 +187,9 @@ syslog_start() {
 
 # ---- sinkhost ---------------------------------------------------------------
 # host_start NAME CONFIG_BODY_FN: writes a config (the function prints the
-# streams: part; listeners are added here) and starts the Release host.
-# Sets HOST_PID, HOST_PORT (ingest), HOST_ADMIN (admin port).
+# streams: part; listeners are added here) and starts the Release host, or
+# the binary HOST_BINARY names (the baseline). Sets HOST_PID, HOST_PORT
+# (ingest), HOST_ADMIN (admin port).
 host_start() {
   local name=$1 body_fn=$2 dir="$BENCH_TMP/host-$1"
   # A fresh data_dir: a write-ahead log left by an earlier run would be
@@ -194,7 +207,7 @@ host_start() {
     echo "log: {level: warning}"
     "$body_fn"
   } >"$dir/sinkhost.yaml"
-  "$BUILD/sinkhost/bin/sinkhost" --config "$dir/sinkhost.yaml" >"$dir/host.log" 2>&1 &
+  "${HOST_BINARY:-$BUILD/sinkhost/bin/sinkhost}" --config "$dir/sinkhost.yaml" >"$dir/host.log" 2>&1 &
   HOST_PID=$!
   register_pid "$HOST_PID" "sinkhost-$name"
   wait_for "sinkhost ($name) admin on port $HOST_ADMIN" 20 \
@@ -204,4 +217,25 @@ host_stop() {
   [[ -n ${HOST_PID:-} ]] || return 0
   stop_registered "$HOST_PID"
   HOST_PID=""
+}
+
+# ---- the baseline -----------------------------------------------------------------
+# build_baseline: the host as it was before the event-driven HTTP layer
+# (Poco's HTTPServer, a thread per connection), built once from
+# BENCH_BASELINE (default 6ba3de4) into $BUILD/baseline, so that figures can
+# be compared with it in the same run. Sets BASELINE_HOST.
+build_baseline() {
+  local commit=${BENCH_BASELINE:-6ba3de4} src="$BUILD/baseline-src" out="$BUILD/baseline"
+  BASELINE_HOST="$out/sinkhost/bin/sinkhost"
+  [[ -x $BASELINE_HOST && $(cat "$out/commit" 2>/dev/null) == "$commit" ]] && return 0
+  log "building the baseline host ($commit) once, into $out"
+  rm -rf "$src" "$out"
+  git -C "$ROOT" worktree prune
+  git -C "$ROOT" worktree add --detach "$src" "$commit" >"$BENCH_TMP/worktree.log" 2>&1 ||
+    die "git worktree add $commit failed: $(cat "$BENCH_TMP/worktree.log")"
+  cmake -S "$src/bench" -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$BENCH_TMP/baseline-cmake.log" 2>&1 ||
+    die "configuring the baseline failed: $(tail -20 "$BENCH_TMP/baseline-cmake.log")"
+  ninja -C "$out" -j2 sinkhost >"$out/build.log" 2>&1 ||
+    die "building the baseline failed: $(tail -20 "$out/build.log")"
+  echo "$commit" >"$out/commit"
 }
