@@ -86,6 +86,37 @@ void EventLoop::Remove(Connection* c) {
   connections.pop_back();
 }
 
+void EventLoop::Defer(Connection* c) {
+  deferred.push_back(c);
+  if (batch_end_posted) return;
+  batch_end_posted = true;
+  // Runs after the handler at work now (a ReadinessSet dispatch serving
+  // every ready socket) has returned: its deferred requests form a batch.
+  boost::asio::post(ioc, [this] { EndBatch(); });
+}
+
+void EventLoop::EndBatch() {
+  batch_end_posted = false;
+  std::vector<Connection*> batch;
+  batch.swap(deferred);
+  deferred_responses.clear();
+  for (Connection* c : batch) deferred_responses.push_back(c->deferred_response());
+  try {
+    shared->handler->FinishBatch(deferred_responses);
+  } catch (const std::exception& e) {
+    shared->log->error(shared->options.name + ": answering a batch of requests: " + e.what());
+    for (HttpResponse* r : deferred_responses) {
+      r->Reset();
+      r->SetError(500, std::string("internal error: ") + e.what());
+      r->CloseAfterwards();
+    }
+  }
+  for (Connection* c : batch) c->OnDeferredAnswered();
+  // Keep the vector's capacity for the next batch.
+  batch.clear();
+  if (deferred.empty()) batch.swap(deferred);
+}
+
 void EventLoop::ScheduleSweep() {
   sweep_timer.expires_after(kSweepEvery);
   sweep_timer.async_wait([this](const boost::system::error_code& ec) {
@@ -347,9 +378,26 @@ void Connection::OnRequestComplete() {
   }
   if (may_block) return Offload();
   HttpResponse& r = loop_->response;
+  request_.can_defer = true;
   RunHandler(&r);
+  request_.can_defer = false;
+  if (r.deferred()) {
+    // The handler answers at the end of the loop's batch: the request is
+    // done with (its data is the handler's now), the connection waits.
+    phase_ = Phase::kHandling;
+    if (later_ == nullptr) later_ = std::make_unique<HttpResponse>();
+    later_->Reset();
+    later_->Defer(r.tag());
+    ++pending_ops_;
+    return loop_->Defer(this);
+  }
   Answer(r);
   EndRequest();
+}
+
+void Connection::OnDeferredAnswered() {
+  --pending_ops_;
+  OnAnswerReady();
 }
 
 void Connection::RunHandler(HttpResponse* response) {
@@ -378,20 +426,20 @@ void Connection::Offload() {
   // its bytes must not be in the loop's buffer.
   KeepRequest();
   request_.body = body_;
-  if (offloaded_ == nullptr) offloaded_ = std::make_unique<HttpResponse>();
+  if (later_ == nullptr) later_ = std::make_unique<HttpResponse>();
   ++pending_ops_;
   boost::asio::post(shared_->pool(), [this] {
-    RunHandler(offloaded_.get());
+    RunHandler(later_.get());
     boost::asio::post(loop_->ioc, [this] {
       --pending_ops_;
-      OnOffloadDone();
+      OnAnswerReady();
     });
   });
 }
 
-void Connection::OnOffloadDone() {
+void Connection::OnAnswerReady() {
   if (phase_ == Phase::kClosed) return MaybeDelete();
-  Answer(*offloaded_);
+  Answer(*later_);
   EndRequest();
   ResumeInput();
 }

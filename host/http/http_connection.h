@@ -8,6 +8,7 @@
 //
 //   idle --first byte--> head --header in--> body --body in--> (answer) --> idle
 //                                                  \--may block--> handling --> (answer)
+//                                                  \--deferred---> handling --batch end--> (answer)
 //   any --answer that closes--> lingering --EOF, timeout--> closed
 //
 // and reads only while it is not handling a request and its answers have
@@ -86,9 +87,18 @@ struct EventLoop {
   std::string date_header;  // "Date: ...\r\n", refreshed by the sweep
   int64_t date_second = -1;
   bool draining = false;
+  // Connections whose answers the handler deferred, in order; the batch
+  // end that answers them is posted once per batch.
+  std::vector<Connection*> deferred;
+  std::vector<HttpResponse*> deferred_responses;  // scratch for FinishBatch
+  bool batch_end_posted = false;
 
   void Add(Connection* c);
   void Remove(Connection* c);
+  // A connection waits for its deferred answer: the loop will call the
+  // handler's FinishBatch once the handlers running now have returned.
+  void Defer(Connection* c);
+  void EndBatch();
   // Every half second: the Date header and each connection's deadline.
   void ScheduleSweep();
   void Drain();
@@ -110,6 +120,9 @@ class Connection final : private BodySink, private ReadinessSet::Client {
   // requests; otherwise its current answer will close it.
   void Drain();
   void Close();
+  // The handler filled the deferred answer (EventLoop::EndBatch).
+  HttpResponse* deferred_response() { return later_.get(); }
+  void OnDeferredAnswered();
 
   size_t index = 0;  // in loop->connections
 
@@ -135,7 +148,7 @@ class Connection final : private BodySink, private ReadinessSet::Client {
   void OnRequestComplete();
   void RunHandler(HttpResponse* response);
   void Offload();
-  void OnOffloadDone();
+  void OnAnswerReady();
   void Refuse(int status, std::string_view message);
   void Answer(HttpResponse& response);
   void EndRequest();
@@ -170,7 +183,9 @@ class Connection final : private BodySink, private ReadinessSet::Client {
   std::string body_storage_;
   std::string stash_;        // bytes received, not yet parsed
   std::string pending_out_;  // answers the socket has not taken yet
-  std::unique_ptr<HttpResponse> offloaded_;  // the answer from a blocking thread
+  // The answer being prepared elsewhere: on a blocking thread, or deferred
+  // to the end of the loop's batch.
+  std::unique_ptr<HttpResponse> later_;
   uint64_t lingering_bytes_ = 0;
 };
 

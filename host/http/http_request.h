@@ -37,6 +37,10 @@ struct HttpRequest {
   bool has_body = false;           // the request announced a body
   bool expects_continue = false;   // Expect: 100-continue
   std::string_view peer_address;   // the client's IP address as text
+  // Handle runs on an event loop, where its answer may be deferred to the
+  // end of the loop's batch (HttpResponse::Defer); false on the blocking
+  // threads and in OnHead.
+  bool can_defer = false;
 
   // The first header of that name (any case); empty when there is none.
   std::string_view Header(std::string_view name) const {

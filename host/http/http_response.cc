@@ -46,6 +46,8 @@ std::string ErrorJson(std::string_view message) {
 void HttpResponse::Reset() {
   status_ = 500;
   close_ = false;
+  deferred_ = false;
+  tag_ = 0;
   headers_.clear();
   body_.clear();
 }

@@ -12,6 +12,7 @@
 #ifndef SINKHOST_HOST_HTTP_HTTP_RESPONSE_H_
 #define SINKHOST_HOST_HTTP_HTTP_RESPONSE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -40,9 +41,18 @@ class HttpResponse {
   // Answers, then closes the connection (after a request whose body was
   // not read, or any framing problem).
   void CloseAfterwards() { close_ = true; }
+  // Leaves the answer for later (see HttpHandler::FinishBatch), when
+  // HttpRequest::can_defer says the server can wait for it. `tag` is the
+  // handler's own: it comes back with the response.
+  void Defer(uint64_t tag) {
+    deferred_ = true;
+    tag_ = tag;
+  }
 
   int status() const { return status_; }
   bool closes() const { return close_; }
+  bool deferred() const { return deferred_; }
+  uint64_t tag() const { return tag_; }
   const std::string& body() const { return body_; }
 
   // The whole response: status line, `date_header` ("Date: ...\r\n"),
@@ -54,6 +64,8 @@ class HttpResponse {
  private:
   int status_ = 500;
   bool close_ = false;
+  bool deferred_ = false;
+  uint64_t tag_ = 0;
   std::string headers_;  // "Name: value\r\n" lines
   std::string body_;
 };

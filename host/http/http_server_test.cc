@@ -22,7 +22,8 @@ using sinkhost::testing::RawResponse;
 namespace {
 
 // /slow waits `slow_ms` (a stand-in for an fsync or a flush), /throw
-// throws, anything else answers at once with its path.
+// throws, /defer leaves its answer to the end of the loop's batch, anything
+// else answers at once with its path.
 class TestHandler final : public HttpHandler {
  public:
   std::atomic<int> slow_ms{1000};
@@ -36,8 +37,22 @@ class TestHandler final : public HttpHandler {
       std::this_thread::sleep_for(std::chrono::milliseconds(slow_ms.load()));
       --slow_running;
     }
+    if (request.path == "/defer" && request.can_defer) {
+      response->Defer(next_tag++);
+      return;
+    }
     response->SetBody(200, "text/plain", request.path);
   }
+  void FinishBatch(const std::vector<HttpResponse*>& deferred) override {
+    ++batches;
+    for (HttpResponse* r : deferred)
+      r->SetBody(200, "text/plain", "deferred " + std::to_string(r->tag()));
+    next_tag = 0;
+  }
+  std::atomic<int> batches{0};
+
+ private:
+  uint64_t next_tag = 0;  // the loop's (one loop in these tests)
 };
 
 int64_t NowMs() {
@@ -100,6 +115,30 @@ class HttpServerTest : public QObject {
       QCOMPARE(r.status, 200);
       QCOMPARE(r.body, std::string(path));
     }
+  }
+
+  // A deferred answer holds its connection's later requests back, so
+  // answers keep their order; every deferred request is answered.
+  void deferredAnswersComeAtTheEndOfTheBatchInOrder() {
+    RawHttpClient c;
+    QVERIFY(c.Connect(server_->port()));
+    QVERIFY(c.Send(RawRequest("GET", "/a", "") + RawRequest("GET", "/defer", "") +
+                   RawRequest("GET", "/b", "") + RawRequest("GET", "/defer", "")));
+    QCOMPARE(c.Read().body, std::string("/a"));
+    QCOMPARE(c.Read().body.rfind("deferred ", 0), size_t(0));
+    QCOMPARE(c.Read().body, std::string("/b"));
+    QCOMPARE(c.Read().body.rfind("deferred ", 0), size_t(0));
+    std::vector<RawHttpClient> many(20);
+    for (auto& m : many) {
+      QVERIFY(m.Connect(server_->port()));
+      QVERIFY(m.Send(RawRequest("GET", "/defer", "")));
+    }
+    for (auto& m : many) {
+      RawResponse r = m.Read();
+      QCOMPARE(r.status, 200);
+      QVERIFY(r.keep_alive);
+    }
+    QVERIFY(handler_.batches.load() >= 2);
   }
 
   void aThrowingHandlerIsAnswered500() {

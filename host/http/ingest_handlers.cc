@@ -234,6 +234,26 @@ void SetBusy(HttpResponse* response, const Stream& stream, const Status& st) {
 
 }  // namespace
 
+namespace {
+
+// The events of this event loop's /api/event requests whose answers wait
+// for the end of the loop's batch, and each request's rows among them.
+struct PendingEvents {
+  std::unique_ptr<RowBatch> rows = std::make_unique<RowBatch>(Schema::Plausible());
+  std::vector<std::pair<int64_t, int64_t>> ranges;  // [begin, end) by tag
+};
+
+PendingEvents& ThreadPendingEvents() {
+  thread_local PendingEvents pending;
+  return pending;
+}
+
+// Past this much, the next request starts a batch of its own: a log record
+// stays small however many requests arrive together.
+constexpr size_t kMaxPendingBytes = 256 * 1024;
+
+}  // namespace
+
 void IngestHandler::PostEvent(const HttpRequest& request, HttpResponse* response) {
   Stream& stream = *e_.streams->plausible();
   std::string_view body;
@@ -248,12 +268,56 @@ void IngestHandler::PostEvent(const HttpRequest& request, HttpResponse* response
   if (!parser.Parse(body, ctx, rows.get(), &error)) {
     LogRejected(request, error);
     response->SetJson(error.http_status, error.PlausibleJson());
+  } else if (PendingEvents& pending = ThreadPendingEvents();
+             request.can_defer && pending.rows->byte_size() < kMaxPendingBytes) {
+    // Acknowledged together with the loop's other requests (FinishBatch).
+    const int64_t begin = pending.rows->num_rows();
+    pending.rows->Append(*rows);
+    response->Defer(pending.ranges.size());
+    pending.ranges.emplace_back(begin, pending.rows->num_rows());
   } else if (Status st = stream.Accept(*rows); !st.ok()) {
     SetBusy(response, stream, st);
   } else {
     response->SetBody(202, kTextPlain, "ok");
   }
   if (rows->byte_size() > kKeepBytes) rows = std::make_unique<RowBatch>(Schema::Plausible());
+}
+
+void IngestHandler::FinishBatch(const std::vector<HttpResponse*>& deferred) {
+  PendingEvents& pending = ThreadPendingEvents();
+  Stream& stream = *e_.streams->plausible();
+  // One log record for all of them: one lock, one write.
+  const Status st = stream.Accept(*pending.rows);
+  if (st.IsInvalidArgument() && pending.ranges.size() > 1) {
+    // Together they make a record the log can never hold (a small
+    // wal.max_size): each request on its own, so only those that alone are
+    // too large get 413.
+    thread_local auto one = std::make_unique<RowBatch>(Schema::Plausible());
+    for (HttpResponse* r : deferred) {
+      const auto [begin, end] = pending.ranges[r->tag()];
+      one->Clear();
+      one->AppendRows(*pending.rows, begin, end);
+      if (Status s = stream.Accept(*one); !s.ok()) {
+        SetBusy(r, stream, s);
+      } else {
+        r->SetBody(202, kTextPlain, "ok");
+      }
+    }
+  } else {
+    for (HttpResponse* r : deferred) {
+      if (!st.ok()) {
+        SetBusy(r, stream, st);
+      } else {
+        r->SetBody(202, kTextPlain, "ok");
+      }
+    }
+  }
+  pending.ranges.clear();
+  if (pending.rows->byte_size() > kKeepBytes) {
+    pending.rows = std::make_unique<RowBatch>(Schema::Plausible());
+  } else {
+    pending.rows->Clear();
+  }
 }
 
 void IngestHandler::PostBulk(const HttpRequest& request, const StreamSet::Entry& entry,

@@ -17,10 +17,13 @@
 //
 // Hot path (/api/event): parsed straight from the connection's buffer by a
 // per-thread parser into per-thread scratch rows, the target stream
-// resolved once at startup; the only locks are the stream's. A stream
-// whose Accept can wait (wal.fsync: always waits for its fsync; a stream
-// without a log waits for buffer room) is handled on the server's
-// blocking threads instead of an event loop (MayBlock).
+// resolved once at startup. The events of every request an event loop
+// reads together are accepted together at the end of its batch
+// (FinishBatch): one write-ahead-log record, one lock, one write for all of
+// them, and only then is each answered 202. A stream whose Accept can wait
+// (wal.fsync: always waits for its fsync; a stream without a log waits for
+// buffer room) is handled on the server's blocking threads instead of an
+// event loop (MayBlock).
 //
 // Thread safety: one handler serves every server thread; it only reads
 // IngestEndpoints, which must outlive the server.
@@ -50,6 +53,7 @@ class IngestHandler final : public HttpHandler {
   bool OnHead(const HttpRequest& request, HttpResponse* response) override;
   bool MayBlock(const HttpRequest& request) const override;
   void Handle(const HttpRequest& request, HttpResponse* response) override;
+  void FinishBatch(const std::vector<HttpResponse*>& deferred) override;
 
  private:
   void PostEvent(const HttpRequest& request, HttpResponse* response);
