@@ -90,8 +90,9 @@ measure_http() {
   local base_pid=$HOST_PID base_port=$HOST_PORT
   host_start http discard_host_config
   [[ -n ${NGINX_PORT:-} ]] || nginx_start
-  floor_start
-  h2o_start
+  floor_start bench_h2o_floor
+  local h2o_port=$FLOOR_PORT h2o_pid=$FLOOR_PID
+  floor_start bench_http_floor
   local api_bodies="$BENCH_TMP/api.bodies" bulk_bodies="$BENCH_TMP/bulk.bodies" r rps
   "$BIN/bench_load" bodies 1 1000 >"$api_bodies"
   "$BIN/bench_load" bodies 1000 10 >"$bulk_bodies"
@@ -99,7 +100,7 @@ measure_http() {
   for r in $(seq "$RUNS"); do
     sample http_nginx "$(wrk_rate "$(printf "$api" "$NGINX_PORT")" "$api_bodies" text/plain 64)"
     sample http_floor "$(wrk_rate "$(printf "$api" "$FLOOR_PORT")" "$api_bodies" text/plain 64)"
-    sample http_h2o "$(wrk_rate "$(printf "$api" "$H2O_PORT")" "$api_bodies" text/plain 64)"
+    sample http_h2o "$(wrk_rate "$(printf "$api" "$h2o_port")" "$api_bodies" text/plain 64)"
     sample http_api "$(wrk_rate "$(printf "$api" "$HOST_PORT")" "$api_bodies" text/plain 64)"
     sample http_api_base "$(wrk_rate "$(printf "$api" "$base_port")" "$api_bodies" text/plain 64)"
     sample http_nginx_1k "$(wrk_rate "$(printf "$api" "$NGINX_PORT")" "$api_bodies" text/plain 1024)"
@@ -116,7 +117,7 @@ measure_http() {
   host_stop
   stop_registered "$base_pid"
   stop_registered "$FLOOR_PID"
-  stop_registered "$H2O_PID"
+  stop_registered "$h2o_pid"
   add_row "sinkhost's HTTP layer alone (HttpServer, one event loop per core) answering 202, 64 keep-alive connections, requests/s" \
     http_floor "req/s" "nginx (2 workers) answering 202 to the same requests" http_nginx ratio 0.9 "≥ 90 %"
   add_row "(context) h2o 2.2.5 (libh2o-evloop, one loop per core) answering 202, 64 connections, requests/s" \

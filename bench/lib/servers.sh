@@ -142,26 +142,18 @@ EOF
 }
 
 # ---- the HTTP floors -------------------------------------------------------------
-# floor_start: bench_http_floor (the host's HttpServer answering 202 with
-# no work, one event loop per core). Sets FLOOR_PORT, FLOOR_PID.
+# floor_start PROGRAM: a server that answers 202 to every request and does
+# nothing else (PROGRAM PORT LOOPS, one event loop per core): bench_http_floor
+# (sinkhost's HttpServer) or bench_h2o_floor (libh2o-evloop). Sets
+# FLOOR_PORT, FLOOR_PID.
 floor_start() {
+  local program=$1
   FLOOR_PORT=$(free_port)
-  "$BIN/bench_http_floor" "$FLOOR_PORT" "$(nproc)" >"$BENCH_TMP/floor.log" 2>&1 &
+  "$BIN/$program" "$FLOOR_PORT" "$(nproc)" >"$BENCH_TMP/$program.log" 2>&1 &
   FLOOR_PID=$!
-  register_pid "$FLOOR_PID" bench_http_floor
-  wait_for "bench_http_floor on port $FLOOR_PORT" 10 curl -sf -o /dev/null -X POST -d x \
+  register_pid "$FLOOR_PID" "$program"
+  wait_for "$program on port $FLOOR_PORT" 10 curl -sf -o /dev/null -X POST -d x \
     "http://127.0.0.1:$FLOOR_PORT/api/event"
-}
-# h2o_start: bench_h2o_floor (libh2o-evloop answering 202, one loop per
-# core): the other event-driven library the HTTP layer could have used.
-# Sets H2O_PORT, H2O_PID.
-h2o_start() {
-  H2O_PORT=$(free_port)
-  "$BIN/bench_h2o_floor" "$H2O_PORT" "$(nproc)" >"$BENCH_TMP/h2o.log" 2>&1 &
-  H2O_PID=$!
-  register_pid "$H2O_PID" bench_h2o_floor
-  wait_for "bench_h2o_floor on port $H2O_PORT" 10 curl -sf -o /dev/null -X POST -d x \
-    "http://127.0.0.1:$H2O_PORT/api/event"
 }
 
 # ---- syslog-ng ----------------------------------------------------------------

@@ -4,32 +4,17 @@
 // DecodeBody: gzip and both forms of deflate decoded; the limit applies to
 // the decoded size (a zip bomb stops at the limit); damaged data and
 // unknown codings are named.
-#include <zlib.h>
-
 #include <QtTest>
 
 #include <string>
 
 #include "host/http/body_decoding.h"
+#include "tests/support/deflate.h"
 
 using namespace sinkhost;
+using sinkhost::testing::Compress;
 
 namespace {
-
-// Compresses with zlib's `window_bits` (31 gzip, 15 zlib, -15 raw deflate).
-std::string Compress(const std::string& text, int window_bits) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, window_bits, 9, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, text.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
 
 const std::string kNdjson = "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n";
 

@@ -61,6 +61,20 @@ std::string Post(const std::string& extra_headers, const std::string& body) {
 class RequestParserTest : public QObject {
   Q_OBJECT
 
+  // The current data row: its request is refused with its status, and the
+  // message names its part (and carries no control character).
+  void ExpectRefused() {
+    QFETCH(QString, request);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    Parsed p = ParseOne(request.toStdString());
+    QVERIFY2(p.error.status == status,
+             (std::to_string(p.error.status) + " " + p.error.message).c_str());
+    QVERIFY2(p.error.message.find(message.toStdString()) != std::string::npos,
+             p.error.message.c_str());
+    for (char c : p.error.message) QVERIFY(static_cast<unsigned char>(c) >= 0x20);
+  }
+
  private slots:
   void parsesARequestWithItsBodyInOnePiece() {
     const std::string cl = "Content-Length: " + std::to_string(kEvent.size()) + "\r\n";
@@ -211,17 +225,7 @@ class RequestParserTest : public QObject {
         "HTTP/2.0");
     row("HTTP/1.1 without Host", "GET / HTTP/1.1\r\nX-A: 1\r\n\r\n", 400, "Host");
   }
-  void refusesAmbiguousFraming() {
-    QFETCH(QString, request);
-    QFETCH(int, status);
-    QFETCH(QString, message);
-    Parsed p = ParseOne(request.toStdString());
-    QVERIFY2(p.error.status == status,
-             (std::to_string(p.error.status) + " " + p.error.message).c_str());
-    QVERIFY2(p.error.message.find(message.toStdString()) != std::string::npos,
-             p.error.message.c_str());
-    QVERIFY(p.error.message.find('\0') == std::string::npos);
-  }
+  void refusesAmbiguousFraming() { ExpectRefused(); }
 
   void http10WithoutHostIsFine() {
     Parsed p = ParseOne("GET / HTTP/1.0\r\n\r\n");
@@ -252,16 +256,7 @@ class RequestParserTest : public QObject {
     QTest::newRow("a header over 32 KiB") << QString::fromStdString(Post(big, "")) << 431
                                           << "larger than 32768 bytes";
   }
-  void boundsTheHeader() {
-    QFETCH(QString, request);
-    QFETCH(int, status);
-    QFETCH(QString, message);
-    Parsed p = ParseOne(request.toStdString());
-    QVERIFY2(p.error.status == status,
-             (std::to_string(p.error.status) + " " + p.error.message).c_str());
-    QVERIFY2(p.error.message.find(message.toStdString()) != std::string::npos,
-             p.error.message.c_str());
-  }
+  void boundsTheHeader() { ExpectRefused(); }
 
   // An incomplete header past the bound is refused before it ends, so a
   // client cannot make the server keep an endless header.
