@@ -43,7 +43,8 @@ class HttpResponse {
   void CloseAfterwards() { close_ = true; }
   // Leaves the answer for later (see HttpHandler::FinishBatch), when
   // HttpRequest::can_defer says the server can wait for it. `tag` is the
-  // handler's own: it comes back with the response.
+  // handler's own: it comes back with the response. The request's views
+  // are gone once Handle returns: keep what the answer needs.
   void Defer(uint64_t tag) {
     deferred_ = true;
     tag_ = tag;

@@ -7,6 +7,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <new>
 
@@ -114,7 +115,7 @@ class RequestParser::Beast final : public http::basic_parser<true> {
           return Refuse(400, "Content-Length is given more than once", ec);
         if (!AllDigits(v) || v.size() > 19)
           return Refuse(400, "Content-Length must be plain digits, got " + Quote(v), ec);
-        content_length = std::stoull(std::string(v));
+        std::from_chars(v.data(), v.data() + v.size(), content_length);  // 19 digits fit
         if (content_length > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
           return Refuse(400, "Content-Length " + std::string(v) + " is larger than 2^63 - 1", ec);
         break;
