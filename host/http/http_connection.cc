@@ -24,7 +24,6 @@ constexpr size_t kReadBufferBytes = 64 * 1024;
 // not reset the connection before the client has read the answer.
 constexpr int64_t kLingerMs = 2000;
 constexpr uint64_t kLingerMaxBytes = 64u << 20;
-constexpr auto kSweepEvery = std::chrono::milliseconds(500);
 
 // Frees a string's heap buffer (an idle connection should hold none).
 void Release(std::string* s) {
@@ -118,9 +117,9 @@ void EventLoop::EndBatch() {
 }
 
 void EventLoop::ScheduleSweep() {
-  sweep_timer.expires_after(kSweepEvery);
+  sweep_timer.expires_after(std::chrono::milliseconds(shared->options.sweep_interval_ms));
   sweep_timer.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;  // cancelled: the server is stopping
+    if (ec || stopped) return;  // the server is stopping
     const std::time_t second = std::time(nullptr);
     if (second != date_second) {
       date_second = second;
@@ -145,6 +144,12 @@ void EventLoop::Drain() {
 
 void EventLoop::CloseAll() {
   while (!connections.empty()) connections.back()->Close();
+}
+
+void EventLoop::Stop() {
+  stopped = true;
+  sweep_timer.cancel();
+  readiness.Stop();
 }
 
 // ---- Connection -----------------------------------------------------------

@@ -92,6 +92,7 @@ struct EventLoop {
   std::vector<Connection*> deferred;
   std::vector<HttpResponse*> deferred_responses;  // scratch for FinishBatch
   bool batch_end_posted = false;
+  bool stopped = false;  // set by Stop: nothing is scheduled again
 
   void Add(Connection* c);
   void Remove(Connection* c);
@@ -103,6 +104,11 @@ struct EventLoop {
   void ScheduleSweep();
   void Drain();
   void CloseAll();
+  // Cancels the sweep and the readiness wait, so that the loop's run()
+  // returns once its last handlers have run. A sweep whose timer had
+  // already fired when this ran sees `stopped` and does not schedule
+  // another.
+  void Stop();
 };
 
 class Connection final : private BodySink, private ReadinessSet::Client {

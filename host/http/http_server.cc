@@ -219,12 +219,7 @@ void HttpServer::Stop() {
   // No connection is left to hand a request over; those handed over
   // finish, and their answers reach closed connections.
   m.shared.JoinPool();
-  for (auto& loop : m.loops) {
-    RunOnLoop(loop.get(), [&loop] {
-      loop->sweep_timer.cancel();
-      loop->readiness.Stop();
-    });
-  }
+  for (auto& loop : m.loops) RunOnLoop(loop.get(), [&loop] { loop->Stop(); });
   m.guards.clear();  // each loop ends once its closed connections are gone
   for (std::thread& t : m.threads) t.join();
   m.threads.clear();

@@ -58,6 +58,9 @@ struct HttpServerOptions {
   int64_t header_timeout_ms = 10000;
   int64_t request_timeout_ms = 60000;  // the body, and writing the answer
   int64_t drain_timeout_ms = 5000;     // Stop: time for requests in progress
+  // How often each loop checks its connections' deadlines (and the Date
+  // header): the deadlines above are kept to within this.
+  int64_t sweep_interval_ms = 500;
   RequestLimits limits;
   // Header lines in every answer, each ending in CRLF ("Server: ...\r\n").
   std::string fixed_headers;

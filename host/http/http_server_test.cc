@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include "host/http/http_server.h"
@@ -172,6 +174,36 @@ class HttpServerTest : public QObject {
     QCOMPARE(server_->open_connections(), size_t(0));
     RawHttpClient late;
     QVERIFY(!late.Connect(server_->port()));
+  }
+
+  // Stop must end every loop whatever it is doing at that moment: with a
+  // sweep due every millisecond, a sweep that fired just before Stop used
+  // to schedule itself again and keep its loop (and Stop) running forever.
+  void stopEndsTheLoopsWhateverTheyAreDoing() {
+    server_.reset();
+    for (int i = 0; i < 200; ++i) {
+      HttpServerOptions o;
+      o.name = "test";
+      o.listen = ListenAddress{"127.0.0.1", 0};
+      o.io_threads = 2;
+      o.sweep_interval_ms = 1;
+      std::unique_ptr<HttpServer> server;
+      QVERIFY(HttpServer::Bind(o, &server).ok());
+      server->Start(&handler_, &counters_);
+      RawHttpClient c;
+      QVERIFY(c.Connect(server->port()));
+      QVERIFY(c.Send(RawRequest("GET", "/x", "")));
+      QCOMPARE(c.Read().status, 200);
+      std::this_thread::sleep_for(std::chrono::microseconds(100 * (i % 20)));
+      auto stopped = std::make_shared<std::promise<void>>();
+      std::future<void> done = stopped->get_future();
+      std::thread([&server, stopped] {
+        server->Stop();
+        stopped->set_value();
+      }).detach();
+      if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+        qFatal("HttpServer::Stop did not return within 10 s (iteration %d)", i);
+    }
   }
 
   void responsesAreCountedByStatus() {
