@@ -34,7 +34,7 @@ declare -A PROFILE=(
          curl sqlite3"
   [dashboard]="qt6-base-dev qt6-charts-dev libqt6opengl6-dev"
   [screenshot]="xvfb xauth fonts-dejavu-core python3"
-  [test]="qt6-base-dev git python3 postgresql clickhouse-server help2man"
+  [test]="qt6-base-dev git python3 postgresql clickhouse-server help2man gdb"
   [fuzz]="clang libclang-rt-14-dev llvm-14"
   [package]="build-essential debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2
              git python3"

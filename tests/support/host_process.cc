@@ -185,10 +185,28 @@ void HostProcess::Signal(int sig) {
     ::kill(static_cast<pid_t>(process_->processId()), sig);
 }
 
+void HostProcess::ReportHang(int timeout_ms) {
+  // A test's own message shows the start of the output; a hang is told by
+  // its end and by where each thread waits.
+  const std::string out = output();
+  qWarning("sinkhost (pid %lld) did not exit within %d ms; the end of its output:\n%s",
+           static_cast<long long>(pid()), timeout_ms,
+           out.substr(out.size() > 4000 ? out.size() - 4000 : 0).c_str());
+  QProcess gdb;
+  gdb.start("gdb", {"-p", QString::number(pid()), "-batch", "-ex", "thread apply all bt"});
+  if (!gdb.waitForStarted(5000)) {
+    qWarning("(no gdb to show its threads' stacks)");
+    return;
+  }
+  gdb.waitForFinished(60000);
+  qWarning("its threads:\n%s", gdb.readAllStandardOutput().toStdString().c_str());
+}
+
 int HostProcess::WaitForExit(int timeout_ms) {
   if (!process_) return -1;
   // waitForFinished is false for a process that has exited already.
   if (process_->state() != QProcess::NotRunning && !process_->waitForFinished(timeout_ms)) {
+    ReportHang(timeout_ms);
     Kill();
     return -1;
   }

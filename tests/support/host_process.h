@@ -100,6 +100,9 @@ class HostProcess {
 
  private:
   std::string WriteConfig(const std::string& config_template);
+  // Logs the end of the host's output and, with gdb, every thread's stack:
+  // what a test needs to see when the host does not exit.
+  void ReportHang(int timeout_ms);
   // Starts the process with the config and the settings above.
   void StartProcess(const QStringList& args);
   bool Launch(int startup_timeout_ms);
