@@ -15,8 +15,9 @@
 //
 // Exit codes: 0 success (including a clean stop on a signal), 1 startup
 // failure (plugin, sink, socket) or, for `wal verify`, damage found, 2
-// command line or config error, 128 + the signal (143 SIGTERM, 130 SIGINT)
-// when a second signal cuts the drain short.
+// command line or config error, 3 a sink's call (in process) still running
+// at the end of shutdown_timeout, 128 + the signal (143 SIGTERM, 130
+// SIGINT) when a second signal cuts the drain short.
 #include <CLI/CLI.hpp>
 #include <Poco/Logger.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -48,6 +50,8 @@ namespace {
 
 constexpr int kExitStartup = 1;
 constexpr int kExitUsage = 2;
+// A sink's call in process had not returned by shutdown_timeout.
+constexpr int kExitStuckSink = 3;
 
 int Fail(int code, const std::string& message) {
   sinkhost::LogStartupError(message);
@@ -235,6 +239,14 @@ int main(int argc, char** argv) {
   }).detach();
 
   host->Stop();
+  if (host->stuck_at_stop()) {
+    // A thread is still inside a plugin: destroying the host under it
+    // would crash. The write-ahead log keeps what that sink lacked.
+    Poco::Logger::get("sinkhost.main")
+        .error("exiting with a sink's call still running in its plugin (see above)");
+    std::fflush(nullptr);
+    std::_Exit(kExitStuckSink);
+  }
   host.reset();
   exiting = true;
   return 0;

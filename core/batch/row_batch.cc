@@ -310,4 +310,9 @@ void RowBatch::ExportToArrow(std::shared_ptr<const RowBatch> batch, ArrowArray* 
   owned->batch = std::move(batch);
 }
 
+std::shared_ptr<const RowBatch> RowBatch::ExportedFrom(const ArrowArray* array) {
+  if (array == nullptr || array->release != &ReleaseBatchArray) return nullptr;
+  return static_cast<const ExportedBatch*>(array->private_data)->batch;
+}
+
 }  // namespace sinkhost

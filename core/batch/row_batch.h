@@ -117,6 +117,9 @@ class RowBatch {
   // Fills `out` with a struct array of this batch. The array keeps `batch`
   // alive until released; call once per consumer, each gets its own array.
   static void ExportToArrow(std::shared_ptr<const RowBatch> batch, ArrowArray* out);
+  // The batch behind an array ExportToArrow filled (and nobody has
+  // released), or null for any other array.
+  static std::shared_ptr<const RowBatch> ExportedFrom(const ArrowArray* array);
 
  private:
   const Schema* schema_;  // not owned; outlives every batch of the stream

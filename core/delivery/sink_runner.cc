@@ -15,6 +15,7 @@ const char* SinkStateName(SinkState state) {
     case SinkState::kOk: return "ok";
     case SinkState::kRetrying: return "retrying";
     case SinkState::kFailing: return "failing";
+    case SinkState::kStuck: return "stuck";
   }
   return "unknown";
 }
@@ -46,13 +47,36 @@ SinkRunner::SinkRunner(std::string stream, std::string name,
   schema_.ExportToArrow(arrow_schema_.get());
   stats_.name = name_;
   stats_.plugin = instance_->info().name;
+  stats_.isolation = instance_->isolation();
   transactional_ = instance_->info().transactional();
+}
+
+template <typename Fn>
+Status SinkRunner::Timed(const char* call, const std::string& batch_id, Fn&& fn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    call_ = call;
+    call_batch_id_ = batch_id;
+    call_since_ = Clock::now();
+  }
+  Status st = fn();
+  std::lock_guard<std::mutex> lock(mu_);
+  call_ = nullptr;
+  call_batch_id_.clear();
+  return st;
+}
+
+int64_t SinkRunner::TimeoutMs(const std::string& call) const {
+  if (call == "write") return timeouts_.write_ms;
+  if (call == "flush") return timeouts_.flush_ms;
+  if (call == "close") return timeouts_.close_ms;
+  return timeouts_.open_ms;
 }
 
 SinkRunner::~SinkRunner() { Stop(Clock::now()); }
 
 Status SinkRunner::OpenNow() {
-  Status st = instance_->Open(stream_, schema_);
+  Status st = Timed("open", "", [&] { return instance_->Open(stream_, schema_); });
   if (st.ok()) return st;
   if (st.IsRetryable()) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -117,6 +141,15 @@ bool SinkRunner::WaitFor(uint64_t batch_seq, Clock::time_point deadline) {
 
 void SinkRunner::Run() {
   std::unique_lock<std::mutex> lock(mu_);
+  struct Done {
+    SinkRunner* r;
+    std::unique_lock<std::mutex>* lock;
+    ~Done() {
+      if (!lock->owns_lock()) lock->lock();
+      r->thread_done_ = true;
+      r->cv_.notify_all();
+    }
+  } done_flag{this, &lock};
   while (true) {
     cv_.wait(lock, [&] { return abandon_ || stopping_ || !queue_.empty(); });
     if (abandon_ || queue_.empty()) break;  // stopping with nothing left
@@ -142,7 +175,7 @@ void SinkRunner::Run() {
 
 Status SinkRunner::EnsureOpen() {
   if (instance_->is_open()) return Status::OK();
-  return instance_->Open(stream_, schema_);
+  return Timed("open", "", [&] { return instance_->Open(stream_, schema_); });
 }
 
 void SinkRunner::RecordLocked(const FlushRecord& record) {
@@ -177,8 +210,10 @@ SinkRunner::WriteOutcome SinkRunner::WriteRetrying(const std::shared_ptr<const R
     if (st.ok()) {
       UniqueArray array;
       RowBatch::ExportToArrow(rows, array.get());
-      st = instance_->Write(arrow_schema_.get(), std::move(array), info);
-      if (st.ok()) st = instance_->Flush();
+      st = Timed("write", batch_id, [&] {
+        return instance_->Write(arrow_schema_.get(), std::move(array), info);
+      });
+      if (st.ok()) st = Timed("flush", batch_id, [&] { return instance_->Flush(); });
     }
     result->attempts = attempt;
     result->duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -324,6 +359,36 @@ int64_t SinkRunner::Stop(Clock::time_point deadline) {
   if (thread_.joinable()) {
     if (!cv_.wait_until(lock, deadline, [&] { return queue_.empty(); })) abandon_ = true;
     cv_.notify_all();
+    // A backoff ends at once; a call in progress may take a moment more.
+    constexpr auto kGrace = std::chrono::seconds(1);
+    if (!cv_.wait_until(lock, std::max(deadline, Clock::now()) + kGrace,
+                        [&] { return thread_done_; })) {
+      const std::string call = call_ != nullptr ? call_ : "a call";
+      const std::string batch = call_batch_id_;
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - call_since_).count();
+      if (instance_->isolation() == sinkhost::Isolation::kProcess) {
+        // Its worker can be stopped: the call fails and the thread ends.
+        lock.unlock();
+        instance_->Interrupt();
+        lock.lock();
+        cv_.wait(lock, [&] { return thread_done_; });
+      } else {
+        // A call into the plugin in this process cannot be taken back: the
+        // thread stays where it is, with the instance it uses.
+        stuck_at_stop_ = true;
+        Log(LogLevel::kError, "sink",
+            "stream '" + stream_ + "', sink '" + name_ + "': its " + call +
+                (batch.empty() ? "" : " of batch " + batch) + " has not returned after " +
+                std::to_string(static_cast<int64_t>(ms)) +
+                " ms, past shutdown_timeout; leaving it (the write-ahead log keeps the rows "
+                "it had not confirmed)");
+        thread_.detach();
+        (void)instance_.release();
+        int64_t undelivered = 0;
+        for (const SealedBatch& b : queue_) undelivered += b.rows->num_rows();
+        return undelivered;
+      }
+    }
     lock.unlock();
     thread_.join();
     lock.lock();
@@ -340,7 +405,7 @@ int64_t SinkRunner::Stop(Clock::time_point deadline) {
             std::to_string(undelivered) + " rows undelivered");
   }
   if (instance_ != nullptr && instance_->is_open()) {
-    Status st = instance_->Close();
+    Status st = Timed("close", "", [&] { return instance_->Close(); });
     if (!st.ok())
       Log(LogLevel::kWarning, "sink", "stream '" + stream_ + "', sink '" + name_ + "': " +
                                           st.message());
@@ -348,13 +413,32 @@ int64_t SinkRunner::Stop(Clock::time_point deadline) {
   return undelivered;
 }
 
-SinkStats SinkRunner::Stats() const {
+bool SinkRunner::stuck_at_stop() const {
   std::lock_guard<std::mutex> lock(mu_);
+  return stuck_at_stop_;
+}
+
+SinkStats SinkRunner::Stats() const {
+  std::unique_lock<std::mutex> lock(mu_);
   SinkStats s = stats_;
+  if (call_ != nullptr) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - call_since_).count();
+    if (ms > static_cast<double>(TimeoutMs(call_))) {
+      s.state = SinkState::kStuck;
+      s.stuck_call = call_;
+      s.stuck_batch_id = call_batch_id_;
+      s.stuck_for_ms = ms;
+    }
+  }
   s.queued_batches = static_cast<int>(queue_.size());
   for (const SealedBatch& b : queue_) s.queued_rows += b.rows->num_rows();
   s.recent.assign(recent_.begin(), recent_.end());
   if (quarantine_ != nullptr) s.quarantine_rows = quarantine_->rows();
+  const SinkInstance* instance = instance_.get();
+  lock.unlock();
+  // Its own lock; the instance lives as long as this runner.
+  if (instance != nullptr) s.worker = instance->worker_stats();
   return s;
 }
 

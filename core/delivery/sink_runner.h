@@ -42,7 +42,9 @@ struct RetryPolicy {
   int64_t max_delay_ms = 30000;
 };
 
-enum class SinkState { kOk, kRetrying, kFailing };
+// kStuck: a call of the sink's has run past its timeout (CallTimeouts) and
+// not returned yet; it overrides the others while it lasts.
+enum class SinkState { kOk, kRetrying, kFailing, kStuck };
 const char* SinkStateName(SinkState state);
 
 // One completed (or failed) delivery, kept in a short history for the
@@ -76,6 +78,13 @@ struct SinkStats {
   bool has_last_flush = false;
   FlushRecord last_flush;
   std::vector<FlushRecord> recent;  // oldest first, bounded
+  // While state is kStuck: the call ("open", "write", "flush", "close"),
+  // its batch id (writes) and how long it has run.
+  std::string stuck_call;
+  std::string stuck_batch_id;
+  double stuck_for_ms = 0;
+  Isolation isolation = Isolation::kInProcess;
+  WorkerStats worker;  // process isolation
 };
 
 class SinkRunner {
@@ -102,6 +111,8 @@ class SinkRunner {
 
   // Where refused rows go; set before Start. Without one they are dropped.
   void SetQuarantine(std::unique_ptr<Quarantine> quarantine);
+  // Past these, a call makes the sink's state kStuck; set before Start.
+  void SetCallTimeouts(const CallTimeouts& timeouts) { timeouts_ = timeouts; }
 
   // Sends every quarantined row to the sink again, after the batches
   // already queued (an operator fixed the cause). Rows it still refuses are
@@ -121,8 +132,13 @@ class SinkRunner {
   bool WaitFor(uint64_t batch_seq, Clock::time_point deadline);
 
   // Lets the queue drain until `deadline`, then stops the thread and closes
-  // the sink. Returns the number of rows left undelivered.
+  // the sink. Returns the number of rows left undelivered. A call still
+  // running by then is ended when the sink runs in a worker (the worker is
+  // killed); in process it cannot be, so the runner leaves its thread in
+  // the plugin, logs which call held it, and stuck_at_stop() turns true:
+  // the process must then exit without destroying this runner.
   int64_t Stop(Clock::time_point deadline);
+  bool stuck_at_stop() const;
 
   SinkStats Stats() const;
 
@@ -157,6 +173,11 @@ class SinkRunner {
   bool QuarantineRetrying(const SealedBatch& batch, int64_t row, const WriteResult& refused);
   void RecordLocked(const FlushRecord& record);
   Status EnsureOpen();
+  // Runs `call` ("open", "write", ...) on the instance with it recorded as
+  // the call in progress, for the stuck state.
+  template <typename Fn>
+  Status Timed(const char* call, const std::string& batch_id, Fn&& fn);
+  int64_t TimeoutMs(const std::string& call) const;
 
   // Constant after construction.
   const std::string stream_;
@@ -166,6 +187,7 @@ class SinkRunner {
   const std::function<void(uint64_t)> done_;
   bool transactional_ = false;
   UniqueSchema arrow_schema_;  // exported once, passed to every write
+  CallTimeouts timeouts_;      // set before Start
 
   // Used only by the runner thread (and Stop after join).
   std::unique_ptr<SinkInstance> instance_;
@@ -184,6 +206,12 @@ class SinkRunner {
   Clock::time_point stop_deadline_;
   SinkStats stats_;             // `recent` kept empty; history lives in recent_
   std::deque<FlushRecord> recent_;
+  // The call in progress on the instance, if any.
+  const char* call_ = nullptr;
+  std::string call_batch_id_;
+  Clock::time_point call_since_;
+  bool thread_done_ = false;    // Run has returned
+  bool stuck_at_stop_ = false;
 
   std::thread thread_;
 };

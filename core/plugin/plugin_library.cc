@@ -112,21 +112,15 @@ Status PluginLibrary::Load(const std::string& path, std::shared_ptr<PluginLibrar
   return Status::OK();
 }
 
-Status PluginLibrary::Find(const std::string& name, const std::vector<std::string>& dirs,
-                           std::shared_ptr<PluginLibrary>* out) {
+Status PluginLibrary::FindPath(const std::string& name, const std::vector<std::string>& dirs,
+                               std::string* path) {
   SINKHOST_RETURN_NOT_OK(ValidateIdentifier("plugin name", name));
   std::string searched;
   for (const std::string& dir : dirs) {
-    std::string path = dir + "/" + name + ".so";
+    std::string candidate = dir + "/" + name + ".so";
     struct stat st;
-    if (::stat(path.c_str(), &st) == 0) {
-      SINKHOST_RETURN_NOT_OK(Load(path, out));
-      if ((*out)->info().name != name) {
-        std::string actual = (*out)->info().name;
-        out->reset();
-        return Status::InvalidArgument("plugin " + path + " calls itself '" + actual +
-                                       "', expected '" + name + "'");
-      }
+    if (::stat(candidate.c_str(), &st) == 0) {
+      *path = std::move(candidate);
       return Status::OK();
     }
     searched += (searched.empty() ? "" : ", ") + dir;
@@ -134,6 +128,20 @@ Status PluginLibrary::Find(const std::string& name, const std::vector<std::strin
   return Status::InvalidArgument("no plugin named '" + name + "' (looked for " + name +
                                  ".so in: " + (searched.empty() ? "no directories" : searched) +
                                  ")");
+}
+
+Status PluginLibrary::Find(const std::string& name, const std::vector<std::string>& dirs,
+                           std::shared_ptr<PluginLibrary>* out) {
+  std::string path;
+  SINKHOST_RETURN_NOT_OK(FindPath(name, dirs, &path));
+  SINKHOST_RETURN_NOT_OK(Load(path, out));
+  if ((*out)->info().name != name) {
+    std::string actual = (*out)->info().name;
+    out->reset();
+    return Status::InvalidArgument("plugin " + path + " calls itself '" + actual +
+                                   "', expected '" + name + "'");
+  }
+  return Status::OK();
 }
 
 Status StatusFromAbi(sinkhost_status code, const UniqueError& error, const std::string& context) {
@@ -165,6 +173,76 @@ AbiOptions::AbiOptions(const std::map<std::string, std::string>& options) {
   options_.values = values_.data();
 }
 
+const char* IsolationName(Isolation isolation) {
+  return isolation == Isolation::kProcess ? "process" : "in_process";
+}
+
+bool ParseIsolation(std::string_view text, Isolation* out) {
+  if (text == "process") *out = Isolation::kProcess;
+  else if (text == "in_process") *out = Isolation::kInProcess;
+  else return false;
+  return true;
+}
+
+namespace {
+
+// The plugin's table called directly, on the caller's thread.
+class InProcessSink final : public SinkInstance {
+ public:
+  InProcessSink(std::shared_ptr<PluginLibrary> library, void* instance)
+      : library_(std::move(library)), instance_(instance) {}
+  ~InProcessSink() override {
+    if (open_) (void)Close();
+    library_->api().destroy(instance_);
+  }
+
+  const PluginInfo& info() const override { return library_->info(); }
+  bool is_open() const override { return open_; }
+
+  Status Open(const std::string& stream_name, const Schema& schema) override {
+    UniqueSchema arrow_schema;
+    schema.ExportToArrow(arrow_schema.get());
+    sinkhost_stream_info info;
+    info.struct_size = sizeof(info);
+    info.stream_name = stream_name.c_str();
+    info.schema = arrow_schema.get();
+    UniqueError error;
+    sinkhost_status rc = library_->api().open(instance_, &info, error.get());
+    if (rc != SINKHOST_OK) return StatusFromAbi(rc, error, "open");
+    open_ = true;
+    return Status::OK();
+  }
+
+  Status Write(const ArrowSchema* schema, UniqueArray batch,
+               const sinkhost_batch_info& info) override {
+    UniqueError error;
+    sinkhost_status rc = library_->api().write(instance_, schema, batch.get(), &info, error.get());
+    // `batch` releases here unless the plugin moved it out.
+    return StatusFromAbi(rc, error, "write");
+  }
+
+  Status Flush() override {
+    if (library_->api().flush == nullptr) return Status::OK();
+    UniqueError error;
+    sinkhost_status rc = library_->api().flush(instance_, error.get());
+    return StatusFromAbi(rc, error, "flush");
+  }
+
+  Status Close() override {
+    open_ = false;
+    UniqueError error;
+    sinkhost_status rc = library_->api().close(instance_, error.get());
+    return StatusFromAbi(rc, error, "close");
+  }
+
+ private:
+  std::shared_ptr<PluginLibrary> library_;
+  void* const instance_;
+  bool open_ = false;
+};
+
+}  // namespace
+
 Status SinkInstance::Create(std::shared_ptr<PluginLibrary> library,
                             const std::map<std::string, std::string>& options,
                             std::unique_ptr<SinkInstance>* out) {
@@ -174,53 +252,8 @@ Status SinkInstance::Create(std::shared_ptr<PluginLibrary> library,
   sinkhost_status rc = library->api().create(opts.get(), &instance, error.get());
   if (rc != SINKHOST_OK)
     return StatusFromAbi(rc, error, "sink '" + library->info().name + "'");
-  std::unique_ptr<SinkInstance> result(new SinkInstance());
-  result->library_ = std::move(library);
-  result->instance_ = instance;
-  *out = std::move(result);
+  *out = std::make_unique<InProcessSink>(std::move(library), instance);
   return Status::OK();
-}
-
-SinkInstance::~SinkInstance() {
-  if (instance_ == nullptr) return;
-  if (open_) (void)Close();
-  library_->api().destroy(instance_);
-}
-
-Status SinkInstance::Open(const std::string& stream_name, const Schema& schema) {
-  UniqueSchema arrow_schema;
-  schema.ExportToArrow(arrow_schema.get());
-  sinkhost_stream_info info;
-  info.struct_size = sizeof(info);
-  info.stream_name = stream_name.c_str();
-  info.schema = arrow_schema.get();
-  UniqueError error;
-  sinkhost_status rc = library_->api().open(instance_, &info, error.get());
-  if (rc != SINKHOST_OK) return StatusFromAbi(rc, error, "open");
-  open_ = true;
-  return Status::OK();
-}
-
-Status SinkInstance::Write(const ArrowSchema* schema, UniqueArray batch,
-                           const sinkhost_batch_info& info) {
-  UniqueError error;
-  sinkhost_status rc = library_->api().write(instance_, schema, batch.get(), &info, error.get());
-  // `batch` releases here unless the plugin moved it out.
-  return StatusFromAbi(rc, error, "write");
-}
-
-Status SinkInstance::Flush() {
-  if (library_->api().flush == nullptr) return Status::OK();
-  UniqueError error;
-  sinkhost_status rc = library_->api().flush(instance_, error.get());
-  return StatusFromAbi(rc, error, "flush");
-}
-
-Status SinkInstance::Close() {
-  open_ = false;
-  UniqueError error;
-  sinkhost_status rc = library_->api().close(instance_, error.get());
-  return StatusFromAbi(rc, error, "close");
 }
 
 }  // namespace sinkhost

@@ -69,6 +69,7 @@ Status Stream::Create(std::string name, Schema schema, StreamOptions options,
     auto runner = std::make_unique<SinkRunner>(
         stream->name_, spec.name, std::move(spec.instance), *stream->schema_, options.retry,
         [raw, index](uint64_t batch_seq) { raw->OnBatchDone(index, batch_seq); });
+    runner->SetCallTimeouts(spec.timeouts);
     if (!options.quarantine_dir.empty()) {
       std::unique_ptr<Quarantine> quarantine;
       SINKHOST_RETURN_NOT_OK(
@@ -640,7 +641,18 @@ int64_t Stream::ShutdownOnce(std::chrono::milliseconds timeout) {
   buffer_->Close();
   int64_t undelivered = 0;
   // Runners drain concurrently; Stop waits for each in turn.
-  for (auto& r : runners_) undelivered += r->Stop(deadline);
+  for (auto& r : runners_) {
+    undelivered += r->Stop(deadline);
+    if (r->stuck_at_stop()) stuck_at_shutdown_ = true;
+  }
+  if (stuck_at_shutdown_) {
+    // A sink's thread is still in its plugin and may yet touch the log;
+    // the process is about to exit, and the log is consistent on disk.
+    Log(LogLevel::kError, "stream",
+        "stream '" + name_ + "': a sink did not return from its plugin by shutdown_timeout; "
+        "its rows stay in the write-ahead log");
+    return undelivered;
+  }
   if (wal_ != nullptr) {
     // After the runners: their last confirmations go through the log.
     Status st = wal_->Close();

@@ -59,6 +59,8 @@ namespace sinkhost {
 struct StreamSinkSpec {
   std::string name;  // unique within the stream
   std::unique_ptr<SinkInstance> instance;
+  // Past these a call makes the sink "stuck" in its stats.
+  CallTimeouts timeouts;
 };
 
 struct StreamOptions {
@@ -164,6 +166,10 @@ class Stream {
   // (0 on a clean stop); logged rows left undelivered are replayed at the
   // next start.
   int64_t Shutdown(std::chrono::milliseconds timeout);
+  // After Shutdown: a sink's call into its plugin (in process) had not
+  // returned by the deadline, and its thread was left there. The process
+  // must exit without destroying this stream.
+  bool stuck_at_shutdown() const { return stuck_at_shutdown_; }
 
   // Sends the rows in `sink`'s quarantine file to it again, after the
   // batches already queued for it (see SinkRunner::ReplayQuarantine); *rows
@@ -309,6 +315,7 @@ class Stream {
 
   std::once_flag shutdown_once_;
   int64_t undelivered_at_shutdown_ = 0;
+  bool stuck_at_shutdown_ = false;  // written by the shutdown, read after it
 };
 
 }  // namespace sinkhost

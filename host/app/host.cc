@@ -164,6 +164,13 @@ int64_t Host::Stop() {
   return undelivered_;
 }
 
+bool Host::stuck_at_stop() const {
+  if (streams_ == nullptr) return false;
+  for (const auto& e : streams_->entries())
+    if (e->stream->stuck_at_shutdown()) return true;
+  return false;
+}
+
 uint16_t Host::ingest_port() const { return ingest_->port(); }
 uint16_t Host::admin_port() const { return admin_ != nullptr ? admin_->port() : 0; }
 

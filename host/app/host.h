@@ -44,6 +44,10 @@ class Host {
   // Returns the rows left undelivered at shutdown (0 on a clean stop).
   // Idempotent.
   int64_t Stop();
+  // After Stop: a sink's call into its plugin in this process never
+  // returned (its thread is still in the plugin). The host must then not
+  // be destroyed: the process exits at once (main uses std::_Exit).
+  bool stuck_at_stop() const;
 
   uint16_t ingest_port() const;
   uint16_t admin_port() const;  // 0 when the admin listener is disabled

@@ -3,6 +3,9 @@
 
 #include "host/app/stream_set.h"
 
+#include "core/isolation/worker_sink.h"
+#include "host/app/plugin_dirs.h"
+
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -23,22 +26,52 @@ std::string QuarantineDir(const HostConfig& config, const std::string& stream) {
   return (std::filesystem::path(config.data_dir) / "quarantine" / stream).string();
 }
 
+Isolation EffectiveIsolation(const SinkConfig& sink, const std::string& plugin_path) {
+  if (sink.isolation_set) return sink.isolation;
+  // The host's own plugins are trusted; a plugin from anywhere else is a
+  // third party's, which must not be able to take the host down.
+  std::error_code ec;
+  const std::filesystem::path own = std::filesystem::weakly_canonical(DefaultPluginDir(), ec);
+  const std::filesystem::path dir =
+      std::filesystem::weakly_canonical(std::filesystem::path(plugin_path).parent_path(), ec);
+  return dir == own ? Isolation::kInProcess : Isolation::kProcess;
+}
+
 Status CreateSinkInstances(const StreamConfig& stream, const std::vector<std::string>& plugin_dirs,
                            PluginCache* cache, std::vector<StreamSinkSpec>* out) {
   for (const SinkConfig& sink : stream.sinks) {
     const std::string context = "stream '" + stream.name + "', sink '" + sink.name + "'";
-    std::shared_ptr<PluginLibrary>& lib = (*cache)[sink.plugin];
-    if (lib == nullptr) {
-      Status st = PluginLibrary::Find(sink.plugin, plugin_dirs, &lib);
-      if (!st.ok()) {
-        cache->erase(sink.plugin);
-        return st.WithContext(context);
-      }
-    }
+    std::string path;
+    SINKHOST_RETURN_NOT_OK(PluginLibrary::FindPath(sink.plugin, plugin_dirs, &path)
+                               .WithContext(context));
     StreamSinkSpec spec;
     spec.name = sink.name;
-    SINKHOST_RETURN_NOT_OK(
-        SinkInstance::Create(lib, sink.options, &spec.instance).WithContext(context));
+    spec.timeouts = sink.timeouts;
+    if (EffectiveIsolation(sink, path) == Isolation::kProcess) {
+      // Not loaded here: its code runs only in its worker.
+      WorkerSinkOptions worker;
+      worker.executable = WorkerExecutable();
+      worker.plugin_path = path;
+      worker.plugin_name = sink.plugin;
+      worker.log_name = context;
+      worker.memory_limit = sink.worker_memory_limit;
+      worker.cpu_seconds_per_call = sink.worker_cpu_per_call_s;
+      worker.crash_limit = sink.worker_crash_limit;
+      worker.timeouts = sink.timeouts;
+      SINKHOST_RETURN_NOT_OK(
+          WorkerSinkInstance::Create(worker, sink.options, &spec.instance).WithContext(context));
+    } else {
+      std::shared_ptr<PluginLibrary>& lib = (*cache)[sink.plugin];
+      if (lib == nullptr) {
+        Status st = PluginLibrary::Find(sink.plugin, plugin_dirs, &lib);
+        if (!st.ok()) {
+          cache->erase(sink.plugin);
+          return st.WithContext(context);
+        }
+      }
+      SINKHOST_RETURN_NOT_OK(
+          SinkInstance::Create(lib, sink.options, &spec.instance).WithContext(context));
+    }
     out->push_back(std::move(spec));
   }
   return Status::OK();

@@ -39,8 +39,11 @@ std::string WalDir(const HostConfig& config, const std::string& stream);
 // they refused, one <sink>.ndjson each.
 std::string QuarantineDir(const HostConfig& config, const std::string& stream);
 
-// Loads the plugins of `stream`'s sinks and creates (but does not open) an
-// instance for each. Errors read "stream 'S', sink 'K': ...".
+// Finds the plugins of `stream`'s sinks and creates (but does not open) an
+// instance for each: in process, from a library loaded here once per
+// plugin, or in a worker process of its own (each sink's `isolation`; by
+// default in process for the plugins in the host's own plugin directory,
+// a worker for any other). Errors read "stream 'S', sink 'K': ...".
 Status CreateSinkInstances(const StreamConfig& stream, const std::vector<std::string>& plugin_dirs,
                            PluginCache* cache, std::vector<StreamSinkSpec>* out);
 

@@ -49,6 +49,8 @@ class ConfigParser {
   Status ParseRetry(const YAML::Node& n, const Path& path, RetryPolicy* out);
   Status ParseWal(const YAML::Node& n, const Path& path, WalOptions* out);
   Status ParseSinks(const YAML::Node& n, const Path& path, std::vector<SinkConfig>* out);
+  // isolation, timeouts and worker of one sink.
+  Status ParseSinkIsolation(const YAML::Node& s, const Path& p, SinkConfig* sink);
   Status ResolvePlausibleStream(const YAML::Node& root);
   // Calls `fn` with the child when `key` is present.
   template <typename Fn>
@@ -502,7 +504,8 @@ Status ConfigParser::ParseSinks(const YAML::Node& n, const Path& path,
   for (size_t i = 0; i < n.size(); ++i) {
     const YAML::Node s = n[i];
     const Path p = YamlReader::Index(path, i);
-    SINKHOST_RETURN_NOT_OK(r_.CheckMap(s, p, KNOWN("plugin", "name", "options")));
+    SINKHOST_RETURN_NOT_OK(r_.CheckMap(
+        s, p, KNOWN("plugin", "name", "options", "isolation", "timeouts", "worker")));
     SinkConfig sink;
     const YAML::Node plugin = s["plugin"];
     const Path plugin_path = YamlReader::Child(p, "plugin");
@@ -532,9 +535,55 @@ Status ConfigParser::ParseSinks(const YAML::Node& n, const Path& path,
       }
       return Status::OK();
     }));
+    SINKHOST_RETURN_NOT_OK(ParseSinkIsolation(s, p, &sink));
     out->push_back(std::move(sink));
   }
   return Status::OK();
+}
+
+Status ConfigParser::ParseSinkIsolation(const YAML::Node& s, const Path& p, SinkConfig* sink) {
+  SINKHOST_RETURN_NOT_OK(IfPresent(s, "isolation", p, [&](const auto& x, const auto& ip) {
+    std::string text;
+    SINKHOST_RETURN_NOT_OK(r_.NonEmptyString(x, ip, &text));
+    if (!ParseIsolation(text, &sink->isolation))
+      return r_.Fail(x, ip, "must be process or in_process, got \"" + text + "\"");
+    sink->isolation_set = true;
+    return Status::OK();
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(s, "timeouts", p, [&](const auto& x, const auto& tp) {
+    SINKHOST_RETURN_NOT_OK(r_.CheckMap(x, tp, KNOWN("open", "write", "flush", "close")));
+    CallTimeouts& t = sink->timeouts;
+    for (auto [key, ms] : {std::pair{"open", &t.open_ms}, std::pair{"write", &t.write_ms},
+                           std::pair{"flush", &t.flush_ms}, std::pair{"close", &t.close_ms}}) {
+      SINKHOST_RETURN_NOT_OK(IfPresent(x, key, tp, [&](const auto& y, const auto& yp) {
+        return r_.Duration(y, yp, /*allow_zero=*/false, ms);
+      }));
+    }
+    return Status::OK();
+  }));
+  return IfPresent(s, "worker", p, [&](const auto& x, const auto& wp) {
+    SINKHOST_RETURN_NOT_OK(
+        r_.CheckMap(x, wp, KNOWN("memory_limit", "cpu_per_call", "crash_limit")));
+    SINKHOST_RETURN_NOT_OK(IfPresent(x, "memory_limit", wp, [&](const auto& y, const auto& yp) {
+      SINKHOST_RETURN_NOT_OK(r_.Size(y, yp, &sink->worker_memory_limit));
+      if (sink->worker_memory_limit < (uint64_t{64} << 20))
+        return r_.Fail(y, yp, "must be at least 64MiB (a worker needs that much to start)");
+      return Status::OK();
+    }));
+    SINKHOST_RETURN_NOT_OK(IfPresent(x, "cpu_per_call", wp, [&](const auto& y, const auto& yp) {
+      int64_t ms = 0;
+      SINKHOST_RETURN_NOT_OK(r_.Duration(y, yp, /*allow_zero=*/false, &ms));
+      if (ms < 1000) return r_.Fail(y, yp, "must be at least 1s (CPU time is counted in seconds)");
+      sink->worker_cpu_per_call_s = ms / 1000;
+      return Status::OK();
+    }));
+    return IfPresent(x, "crash_limit", wp, [&](const auto& y, const auto& yp) {
+      int64_t v = 0;
+      SINKHOST_RETURN_NOT_OK(r_.Int(y, yp, 1, 100, &v));
+      sink->worker_crash_limit = static_cast<int>(v);
+      return Status::OK();
+    });
+  });
 }
 
 Status ConfigParser::ResolvePlausibleStream(const YAML::Node& root) {

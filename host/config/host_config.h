@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/plugin/plugin_library.h"
 #include "core/schema/schema.h"
 #include "core/stream/stream.h"
 #include "sinkhost/status.hpp"
@@ -74,6 +75,14 @@ struct SinkConfig {
   std::string plugin;  // loads <plugin_dir>/<plugin>.so
   // Passed to the plugin verbatim; YAML scalars of any type as their text.
   std::map<std::string, std::string> options;
+  // `isolation:` when given; otherwise decided where the plugin is found:
+  // in process for the host's own plugins, a worker process for others.
+  bool isolation_set = false;
+  Isolation isolation = Isolation::kInProcess;
+  CallTimeouts timeouts;             // timeouts: {open, write, flush, close}
+  uint64_t worker_memory_limit = 0;  // worker.memory_limit, bytes; 0: none
+  int64_t worker_cpu_per_call_s = 0;  // worker.cpu_per_call, seconds; 0: none
+  int worker_crash_limit = 3;         // worker.crash_limit
 };
 
 struct StreamConfig {
