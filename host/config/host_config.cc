@@ -553,9 +553,11 @@ Status ConfigParser::ParseSinkIsolation(const YAML::Node& s, const Path& p, Sink
   SINKHOST_RETURN_NOT_OK(IfPresent(s, "timeouts", p, [&](const auto& x, const auto& tp) {
     SINKHOST_RETURN_NOT_OK(r_.CheckMap(x, tp, KNOWN("open", "write", "flush", "close")));
     CallTimeouts& t = sink->timeouts;
-    for (auto [key, ms] : {std::pair{"open", &t.open_ms}, std::pair{"write", &t.write_ms},
-                           std::pair{"flush", &t.flush_ms}, std::pair{"close", &t.close_ms}}) {
-      SINKHOST_RETURN_NOT_OK(IfPresent(x, key, tp, [&](const auto& y, const auto& yp) {
+    // Plain pair members, not a structured binding: clang 14 cannot capture those in a lambda.
+    for (const auto& kind : {std::pair{"open", &t.open_ms}, std::pair{"write", &t.write_ms},
+                             std::pair{"flush", &t.flush_ms}, std::pair{"close", &t.close_ms}}) {
+      int64_t* ms = kind.second;
+      SINKHOST_RETURN_NOT_OK(IfPresent(x, kind.first, tp, [&](const auto& y, const auto& yp) {
         return r_.Duration(y, yp, /*allow_zero=*/false, ms);
       }));
     }
