@@ -15,6 +15,7 @@
 
 #include "core/batch/row_batch.h"
 #include "core/batch/row_batch_codec.h"
+#include "core/ingest/utf8.h"
 #include "core/isolation/worker_exit.h"
 #include "core/util/log.h"
 
@@ -36,13 +37,16 @@ int64_t NowMicros() {
       .count();
 }
 
-// A line of the worker's output fit for a log: control bytes shown as '?',
-// at most kMaxLineBytes.
-std::string Printable(std::string line) {
-  if (line.size() > kMaxLineBytes) line = line.substr(0, kMaxLineBytes) + "...";
-  for (char& c : line)
+// A line of the worker's output fit for a log: valid UTF-8 (a log shipper
+// reading JSON logs would choke on anything else), control bytes shown as
+// '?', at most kMaxLineBytes.
+std::string Printable(std::string_view line) {
+  std::string out;
+  ingest::AppendRepairedUtf8(line.substr(0, kMaxLineBytes), &out);
+  for (char& c : out)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return line;
+  if (line.size() > kMaxLineBytes) out += "...";
+  return out;
 }
 
 }  // namespace
@@ -140,8 +144,8 @@ Status WorkerSinkInstance::StartWorker() {
   info_ = std::move(info);
   worker::WireWriter create;
   worker::WriteOptions(&create, sink_options_);
-  return Request(worker::Call::kCreate, create.data(), &reply)
-      .WithContext("sink '" + options_.plugin_name + "'");
+  // The worker's create already names the sink in its errors.
+  return Request(worker::Call::kCreate, create.data(), &reply);
 }
 
 Status WorkerSinkInstance::Request(worker::Call call, const std::string& payload,
@@ -207,17 +211,25 @@ Status WorkerSinkInstance::Lost(worker::Call call, bool kill, const std::string&
   std::string reason = worker::DescribeWaitStatus(wait_status);
   if (timed_out) reason = "timeout";
   if (interrupted) reason = "stopped";
+  const std::string during =
+      std::string(worker::CallName(call)) +
+      (call == worker::Call::kWrite && !current_batch_.empty() ? " of batch " + current_batch_ : "");
   std::string how;
   if (timed_out) {
-    how = "was killed: " + std::string(worker::CallName(call)) + " did not return within " +
+    how = "was killed: its " + during + " did not return within " +
           std::to_string(TimeoutMs(call)) + " ms";
   } else if (interrupted) {
-    how = "was stopped during " + std::string(worker::CallName(call));
+    how = "was stopped during " + during;
+  } else if (reason == "memory") {
+    how = "ran past its memory_limit during " + during;
+  } else if (reason == "cpu") {
+    how = "ran past its cpu_per_call during " + during;
+  } else if (reason.rfind("SIG", 0) == 0) {
+    how = "died of " + reason + " during " + during;
   } else {
-    how = (reason.rfind("SIG", 0) == 0 ? "died of " : "ended: ") + reason + " during " +
-          worker::CallName(call) + (what.empty() ? "" : " (it " + what + ")");
+    how = reason + " during " + during;
   }
-  if (call == worker::Call::kWrite && !current_batch_.empty()) how += " of batch " + current_batch_;
+  if (!what.empty()) how += " (it " + what + ")";
   const std::string tail = OutputTail();
   const std::string record = how + (tail.empty() ? "" : "; its last output: " + tail);
   {

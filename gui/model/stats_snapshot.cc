@@ -97,6 +97,21 @@ SinkSnapshot ReadSink(const QString& name, Reader r, QString* error) {
   k.failed_batches = r.Count("failed_batches");
   k.retries = r.Count("retries");
   k.quarantined_rows = r.OptionalCount("quarantined_rows");
+  k.isolation = r.Text("isolation");
+  const QJsonValue worker = r.object().value("worker");
+  if (worker.isObject()) {
+    Reader w(worker.toObject(), r.Child("worker"), error);
+    k.worker = SinkSnapshot::Worker{w.Int("pid"), w.Count("restarts"), w.Text("last_crash")};
+  } else if (!worker.isNull() && !worker.isUndefined()) {
+    r.Fail("worker", "expected an object or null");
+  }
+  const QJsonValue stuck = r.object().value("stuck");
+  if (stuck.isObject()) {
+    Reader st(stuck.toObject(), r.Child("stuck"), error);
+    k.stuck = SinkSnapshot::Stuck{st.Text("call"), st.Text("batch_id"), st.Number("for_ms")};
+  } else if (!stuck.isNull() && !stuck.isUndefined()) {
+    r.Fail("stuck", "expected an object or null");
+  }
   const QJsonValue last = r.object().value("last_flush");
   if (last.isObject()) {
     k.last_flush = ReadFlush(Reader(last.toObject(), r.Child("last_flush"), error));

@@ -32,7 +32,7 @@ struct FlushRecord {
 struct SinkSnapshot {
   QString name;
   QString plugin;
-  QString state;  // "ok", "retrying" or "failing"
+  QString state;  // "ok", "retrying", "failing" or "stuck"
   QString last_error;
   int attempt = 0;
   qint64 queued_batches = 0;
@@ -46,6 +46,20 @@ struct SinkSnapshot {
   std::optional<quint64> quarantined_rows;
   std::optional<FlushRecord> last_flush;
   std::vector<FlushRecord> recent;  // oldest first
+  // Hosts with process isolation report these; older ones do not.
+  QString isolation;  // "in_process", "process" or empty
+  struct Worker {
+    qint64 pid = 0;  // 0: none running now
+    quint64 restarts = 0;
+    QString last_crash;
+  };
+  std::optional<Worker> worker;  // process isolation only
+  struct Stuck {
+    QString call;
+    QString batch_id;
+    double for_ms = 0;
+  };
+  std::optional<Stuck> stuck;  // while the state is "stuck"
 };
 
 struct StreamSnapshot {

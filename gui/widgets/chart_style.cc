@@ -19,6 +19,7 @@ QColor StateColor(const QString& state) {
   if (state == "ok") return colors::kOk;
   if (state == "retrying") return colors::kRetrying;
   if (state == "failing") return colors::kFailing;
+  if (state == "stuck") return colors::kStuck;
   return colors::kUnknown;
 }
 

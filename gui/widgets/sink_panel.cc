@@ -39,6 +39,17 @@ QString LastFlushText(const std::optional<FlushRecord>& last, qint64 host_now_us
   return text;
 }
 
+// Where the plugin runs and, in a worker, how that worker is doing.
+QString IsolationText(const SinkSnapshot& sink) {
+  if (!sink.worker) return QStringLiteral("Runs in the host's process");
+  QString text = sink.worker->pid > 0
+                     ? "Runs in worker pid " + QString::number(sink.worker->pid)
+                     : QStringLiteral("Runs in a worker (none running now)");
+  text += " · restarts " + FormatCount(static_cast<qint64>(sink.worker->restarts));
+  if (!sink.worker->last_crash.isEmpty()) text += " · last: " + sink.worker->last_crash;
+  return text;
+}
+
 }  // namespace
 
 SinkPanel::SinkPanel(const QString& stream, const SinkSnapshot& sink, QWidget* parent)
@@ -61,6 +72,8 @@ SinkPanel::SinkPanel(const QString& stream, const SinkSnapshot& sink, QWidget* p
 
   error_ = NewLabel("sinkError/" + key, this);
   error_->setWordWrap(true);
+  isolation_ = NewLabel("sinkIsolation/" + key, this);
+  isolation_->setWordWrap(true);
   last_flush_ = NewLabel("lastFlush/" + key, this);
   totals_ = NewLabel("totals/" + key, this);
   totals_->setWordWrap(true);
@@ -73,6 +86,7 @@ SinkPanel::SinkPanel(const QString& stream, const SinkSnapshot& sink, QWidget* p
   layout->setSpacing(3);
   layout->addLayout(header);
   layout->addWidget(error_);
+  layout->addWidget(isolation_);
   layout->addWidget(last_flush_);
   layout->addWidget(totals_);
   layout->addWidget(summary_);
@@ -88,7 +102,13 @@ void SinkPanel::Update(const SinkSnapshot& sink, const FlushHistory* history, qi
                                  "border-radius: 9px; padding: 2px 10px; }")
                              .arg(color.name()));
 
-  if (sink.last_error.isEmpty()) {
+  if (sink.stuck) {
+    error_->setText("Stuck: " + sink.stuck->call +
+                    (sink.stuck->batch_id.isEmpty() ? "" : " of batch " + sink.stuck->batch_id) +
+                    " has run " + FormatSeconds(sink.stuck->for_ms / 1000.0) +
+                    ", past its timeout");
+    SetStyleSheetIfChanged(error_, "color: " + color.darker(120).name() + ";");
+  } else if (sink.last_error.isEmpty()) {
     error_->setText("No errors");
     SetStyleSheetIfChanged(error_, "color: #757575;");
   } else if (sink.state == "ok") {
@@ -101,6 +121,8 @@ void SinkPanel::Update(const SinkSnapshot& sink, const FlushHistory* history, qi
     SetStyleSheetIfChanged(error_, "color: " + color.darker(120).name() + ";");
   }
 
+  isolation_->setText(IsolationText(sink));
+  isolation_->setVisible(!sink.isolation.isEmpty());
   last_flush_->setText(LastFlushText(sink.last_flush, host_now_us));
 
   QString totals = "Delivered " + Plural(static_cast<qint64>(sink.delivered_rows), "row", "rows") +

@@ -35,6 +35,7 @@ class SinkPanel : public QFrame {
  private:
   QLabel* state_;
   QLabel* error_;
+  QLabel* isolation_;  // where the plugin runs; its worker's pid, restarts, last crash
   QLabel* last_flush_;
   QLabel* totals_;
   QLabel* summary_;

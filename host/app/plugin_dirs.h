@@ -20,9 +20,6 @@ namespace sinkhost {
 // <dir of /proc/self/exe>/SINKHOST_PLUGIN_RELDIR, normalised.
 std::string DefaultPluginDir();
 std::vector<std::string> PluginDirs(const HostConfig& config);
-// sinkhost-sink-worker: $SINKHOST_SINK_WORKER when set, else beside the
-// plugin directory (libexec/sinkhost), relative to this executable.
-std::string WorkerExecutable();
 
 }  // namespace sinkhost
 

@@ -3,6 +3,7 @@
 
 #include "host/app/stream_set.h"
 
+#include "core/isolation/worker_executable.h"
 #include "core/isolation/worker_sink.h"
 #include "host/app/plugin_dirs.h"
 

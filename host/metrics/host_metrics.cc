@@ -105,11 +105,18 @@ std::string RenderPrometheusMetrics(const HostSnapshot& s) {
   for (const StreamStats& st : s.streams)
     for (const SinkStats& k : st.sinks)
       t.Sample({{"stream", st.name}, {"sink", k.name}, {"plugin", k.plugin}}, 1);
+  t.Family("sinkhost_sink_isolation", "gauge",
+           "Where each sink's plugin runs (in_process, or process: a worker); always 1.");
+  for (const StreamStats& st : s.streams)
+    for (const SinkStats& k : st.sinks)
+      t.Sample({{"stream", st.name}, {"sink", k.name}, {"isolation", IsolationName(k.isolation)}},
+               1);
   t.Family("sinkhost_sink_state", "gauge",
-           "1 for the sink's current state (ok, retrying, failing), 0 for the others.");
+           "1 for the sink's current state (ok, retrying, failing, stuck), 0 for the others.");
   for (const StreamStats& st : s.streams) {
     for (const SinkStats& k : st.sinks) {
-      for (SinkState state : {SinkState::kOk, SinkState::kRetrying, SinkState::kFailing}) {
+      for (SinkState state :
+           {SinkState::kOk, SinkState::kRetrying, SinkState::kFailing, SinkState::kStuck}) {
         t.Sample({{"stream", st.name}, {"sink", k.name}, {"state", SinkStateName(state)}},
                  k.state == state ? 1 : 0);
       }
@@ -142,6 +149,21 @@ std::string RenderPrometheusMetrics(const HostSnapshot& s) {
   PerSink(&t, s, "sinkhost_sink_attempt", "gauge",
           "Attempts so far on the batch in progress (0 when idle).",
           [](const SinkStats& k) { return double(k.attempt); });
+  PerSink(&t, s, "sinkhost_sink_stuck_seconds", "gauge",
+          "While the sink is stuck (a call past its timeout), how long that call has run; 0 "
+          "otherwise.",
+          [](const SinkStats& k) { return k.state == SinkState::kStuck ? k.stuck_for_ms / 1000.0 : 0.0; });
+  auto in_worker = [](const SinkStats& k) { return k.isolation == Isolation::kProcess; };
+  PerSink(&t, s, "sinkhost_sink_worker_up", "gauge",
+          "1 while the sink's worker process runs (process isolation).",
+          [](const SinkStats& k) { return k.worker.pid > 0 ? 1.0 : 0.0; }, in_worker);
+  t.Family("sinkhost_sink_worker_restarts_total", "counter",
+           "Worker processes lost, and so restarted, by what ended them (SIGSEGV, SIGABRT, "
+           "timeout, memory, cpu, exit N, stopped).");
+  for (const StreamStats& st : s.streams)
+    for (const SinkStats& k : st.sinks)
+      for (const auto& [reason, n] : k.worker.restarts_by_reason)
+        t.Sample({{"stream", st.name}, {"sink", k.name}, {"reason", reason}}, double(n));
   auto has_flush = [](const SinkStats& k) { return k.has_last_flush; };
   PerSink(&t, s, "sinkhost_sink_last_flush_duration_seconds", "gauge",
           "Duration of the sink's last write call.",

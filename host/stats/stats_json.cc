@@ -58,6 +58,38 @@ Object::Ptr SinkToJson(const SinkStats& k) {
   Array::Ptr recent = new Array();
   for (const FlushRecord& r : k.recent) recent->add(FlushRecordToJson(r));
   o->set("recent", recent);
+  o->set("isolation", std::string(IsolationName(k.isolation)));
+  if (k.state == SinkState::kStuck) {
+    Object::Ptr stuck = NewObject();
+    stuck->set("call", k.stuck_call);
+    stuck->set("batch_id", k.stuck_batch_id);
+    stuck->set("for_ms", k.stuck_for_ms);
+    o->set("stuck", stuck);
+  } else {
+    o->set("stuck", Poco::Dynamic::Var());
+  }
+  if (k.isolation == Isolation::kProcess) {
+    const WorkerStats& w = k.worker;
+    Object::Ptr worker = NewObject();
+    worker->set("pid", w.pid);
+    worker->set("restarts", w.restarts);
+    Object::Ptr reasons = NewObject();
+    for (const auto& [reason, n] : w.restarts_by_reason) reasons->set(reason, n);
+    worker->set("restarts_by_reason", reasons);
+    worker->set("last_crash", w.last_crash);
+    if (w.last_crash_at_us != 0) {
+      char at[kTimestampBufferSize];
+      worker->set("last_crash_at", std::string(at, FormatTimestampMicros(w.last_crash_at_us, at)));
+    } else {
+      worker->set("last_crash_at", Poco::Dynamic::Var());
+    }
+    Array::Ptr recoveries = new Array();
+    for (double ms : w.recoveries_ms) recoveries->add(ms);
+    worker->set("recoveries_ms", recoveries);
+    o->set("worker", worker);
+  } else {
+    o->set("worker", Poco::Dynamic::Var());
+  }
   return o;
 }
 

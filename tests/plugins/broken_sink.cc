@@ -18,8 +18,26 @@
 //   keep_batch              arrow.release       (takes batches, never releases)
 //   no_message              errors.messages
 //   hang_in_flush           write.empty_batch   (the kit's watchdog)
+//
+// Faults for the worker supervisor (process isolation), each tried by
+// tests/e2e/sink_worker_e2e_test.cc and the kit's own tests:
+//   crash_in_write  a segmentation fault in every `every`-th write of this
+//                   process (a new worker starts counting again)
+//   crash_on_id     a segmentation fault in any write of a batch with a row
+//                   whose first column (int64) is `id`: a poison row
+//   abort_in_open   abort() in open
+//   hang_in_write   write never returns; with `marker`, only while that
+//                   file does not exist (it is created first): a hang once
+//   leak_in_write   64 MiB more allocated and touched in every write
+//   spin_in_write   write runs on the CPU for ever
+//   garbage_output  binary junk and an endless line on stdout and stderr
+//                   in every write, which then succeeds
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -39,6 +57,10 @@ using sinkhost::ColumnView;
 struct BrokenSink {
   std::string path;
   std::string flaw = "none";
+  long every = 1;       // crash_in_write
+  long id = 0;          // crash_on_id
+  std::string marker;   // hang_in_write
+  long writes = 0;      // in this process
   FILE* file = nullptr;
   size_t opened_columns = 0;
   int opens = 0;
@@ -101,10 +123,25 @@ sinkhost_status Create(const sinkhost_options* options, void** out, sinkhost_err
     const std::string key = options->keys[i], value = options->values[i];
     if (key == "path") s->path = value;
     else if (key == "flaw") s->flaw = value;
+    else if (key == "every" || key == "id") {
+      char* end = nullptr;
+      const long v = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0') {
+        sinkhost_status rc = Fail(s, error, SINKHOST_ERROR_INVALID_ARGUMENT,
+                                  "option '" + key + "' must be an integer, got '" + value + "'");
+        delete s;
+        return rc;
+      }
+      (key == "every" ? s->every : s->id) = key == "every" ? std::max(1L, v) : v;
+    } else if (key == "marker") {
+      s->marker = value;
+    }
   }
   for (size_t i = 0; i < options->count; ++i) {
     const std::string key = options->keys[i];
-    if (key != "path" && key != "flaw" && s->flaw != "accept_unknown_options") {
+    const bool known = key == "path" || key == "flaw" || key == "every" || key == "id" ||
+                       key == "marker";
+    if (!known && s->flaw != "accept_unknown_options") {
       sinkhost_status rc = Fail(s, error, SINKHOST_ERROR_INVALID_ARGUMENT, "unknown option '" + key + "'");
       delete s;
       return rc;
@@ -119,8 +156,52 @@ sinkhost_status Create(const sinkhost_options* options, void** out, sinkhost_err
   return SINKHOST_OK;
 }
 
+// A real invalid memory access, with the default action restored first so
+// that the process dies of SIGSEGV even where a sanitizer would catch it.
+[[noreturn]] void Segfault() {
+  std::signal(SIGSEGV, SIG_DFL);
+  *static_cast<volatile int*>(nullptr) = 1;
+  std::abort();  // not reached
+}
+
+// The faults the worker supervisor must survive (see the top).
+void Misbehave(BrokenSink* s, const BatchView& view) {
+  ++s->writes;
+  if (s->flaw == "crash_in_write" && s->writes % s->every == 0) Segfault();
+  if (s->flaw == "crash_on_id" && view.num_columns() > 0 &&
+      view.column(0).type() == ColumnType::kInt64) {
+    for (int64_t r = 0; r < view.num_rows(); ++r)
+      if (!view.column(0).is_null(r) && view.column(0).int64(r) == s->id) Segfault();
+  }
+  if (s->flaw == "hang_in_write") {
+    struct stat st;
+    if (s->marker.empty() || ::stat(s->marker.c_str(), &st) != 0) {
+      if (!s->marker.empty()) std::fclose(std::fopen(s->marker.c_str(), "w"));
+      for (;;) ::pause();
+    }
+  }
+  if (s->flaw == "spin_in_write") {
+    for (volatile uint64_t i = 0;; i = i + 1) {
+    }
+  }
+  if (s->flaw == "leak_in_write") {
+    char* block = new char[64u << 20];
+    std::memset(block, 1, 64u << 20);  // touched, so it is really used
+  }
+  if (s->flaw == "garbage_output") {
+    std::string junk;
+    for (int i = 0; i < 4096; ++i) junk.push_back(static_cast<char>(i * 37));
+    std::fwrite(junk.data(), 1, junk.size(), stdout);
+    std::fwrite(junk.data(), 1, junk.size(), stderr);
+    std::fputs(std::string(100000, 'x').c_str(), stderr);
+    std::fflush(stdout);
+    std::fflush(stderr);
+  }
+}
+
 sinkhost_status Open(void* instance, const sinkhost_stream_info* stream, sinkhost_error* error) {
   auto* s = static_cast<BrokenSink*>(instance);
+  if (s->flaw == "abort_in_open") std::abort();
   const bool truncate = s->flaw == "truncate_on_reopen" && ++s->opens > 1;
   s->file = std::fopen(s->path.c_str(), truncate ? "w" : "a");
   if (s->file == nullptr) return Fail(s, error, SINKHOST_ERROR_RETRYABLE, "cannot open " + s->path);
@@ -139,6 +220,7 @@ sinkhost_status Write(void* instance, const ArrowSchema* schema, ArrowArray* bat
     return Fail(s, error,
                 s->flaw == "retry_foreign_batch" ? SINKHOST_ERROR_RETRYABLE : SINKHOST_ERROR_PERMANENT,
                 st.message());
+  Misbehave(s, view);
   int64_t rows = view.num_rows();
   if (s->flaw == "lose_last_row" && rows >= 1000) --rows;
   std::string out;
@@ -185,7 +267,13 @@ const sinkhost_option_spec kPath = {sizeof(sinkhost_option_spec), "path", "path"
                                     "NDJSON file to append to", SINKHOST_OPTION_REQUIRED};
 const sinkhost_option_spec kFlaw = {sizeof(sinkhost_option_spec), "flaw", "string", "none",
                                     "which mistake to make (see broken_sink.cc)", 0};
-const sinkhost_option_spec* const kOptions[] = {&kPath, &kFlaw, nullptr};
+const sinkhost_option_spec kEvery = {sizeof(sinkhost_option_spec), "every", "int", "1",
+                                     "crash_in_write: crash in every n-th write", 0};
+const sinkhost_option_spec kId = {sizeof(sinkhost_option_spec), "id", "int", "0",
+                                  "crash_on_id: the poison row's first column", 0};
+const sinkhost_option_spec kMarker = {sizeof(sinkhost_option_spec), "marker", "path", nullptr,
+                                      "hang_in_write: hang only while this file is missing", 0};
+const sinkhost_option_spec* const kOptions[] = {&kPath, &kFlaw, &kEvery, &kId, &kMarker, nullptr};
 
 }  // namespace
 
