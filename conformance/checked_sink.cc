@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 
-
 #include "sinkhost/arrow.hpp"
 
 namespace sinkhost::check {
@@ -52,6 +51,7 @@ const char* StatusName(sinkhost_status code) {
 
 std::string CallResult::Describe() const {
   if (ok()) return "OK";
+  if (crashed) return "CRASHED: " + message;
   std::string out = StatusName(code);
   if (code != SINKHOST_ERROR_RETRYABLE && code != SINKHOST_ERROR_PERMANENT &&
       code != SINKHOST_ERROR_INVALID_ARGUMENT && code != SINKHOST_ERROR_NOT_IMPLEMENTED)
@@ -59,14 +59,37 @@ std::string CallResult::Describe() const {
   return out + ": " + (message_missing ? std::string("(no message)") : message);
 }
 
-CheckedSink::CheckedSink(std::shared_ptr<PluginLibrary> library) : library_(std::move(library)) {}
+void CheckedSink::StartPositions() {
+  if (next_sequence_ != 0) return;
+  next_sequence_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+}
 
-CheckedSink::~CheckedSink() {
+sinkhost_batch_info CheckedSink::BatchInfo(uint64_t first_sequence, uint64_t rows,
+                                           std::string* id) {
+  *id = stream_ + ":plugin_check:" + std::to_string(first_sequence) + "-" +
+        std::to_string(first_sequence + rows);
+  sinkhost_batch_info info{};
+  info.struct_size = sizeof(info);
+  info.batch_id = id->c_str();
+  info.first_sequence = first_sequence;
+  info.row_count = rows;
+  info.attempt = 0;
+  info.flags = SINKHOST_BATCH_STABLE_POSITIONS;
+  next_sequence_ = std::max(next_sequence_, first_sequence + rows);
+  return info;
+}
+
+InProcessCheckedSink::InProcessCheckedSink(std::shared_ptr<PluginLibrary> library)
+    : library_(std::move(library)) {}
+
+InProcessCheckedSink::~InProcessCheckedSink() {
   if (open_) (void)Close();
   Destroy();
 }
 
-CallResult CheckedSink::Finish(sinkhost_status code, sinkhost_error* error) {
+CallResult InProcessCheckedSink::Finish(sinkhost_status code, sinkhost_error* error) {
   CallResult r;
   r.code = code;
   if (code != SINKHOST_OK) {
@@ -79,7 +102,7 @@ CallResult CheckedSink::Finish(sinkhost_status code, sinkhost_error* error) {
   return r;
 }
 
-CallResult CheckedSink::Create(const std::map<std::string, std::string>& options) {
+CallResult InProcessCheckedSink::Create(const std::map<std::string, std::string>& options) {
   AbiOptions opts(options);
   UniqueError error;
   void* instance = nullptr;
@@ -88,17 +111,14 @@ CallResult CheckedSink::Create(const std::map<std::string, std::string>& options
   return r;
 }
 
-CallResult CheckedSink::Open(const std::string& stream, const Schema& schema) {
+CallResult InProcessCheckedSink::Open(const std::string& stream, const Schema& schema) {
   UniqueSchema arrow_schema;
   schema.ExportToArrow(arrow_schema.get());
   sinkhost_stream_info info;
   info.struct_size = sizeof(info);
   info.stream_name = stream.c_str();
   stream_ = stream;
-  if (next_sequence_ == 0)
-    next_sequence_ = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count());
+  StartPositions();
   info.schema = arrow_schema.get();
   UniqueError error;
   CallResult r = Finish(library_->api().open(instance_, &info, error.get()), error.get());
@@ -106,49 +126,36 @@ CallResult CheckedSink::Open(const std::string& stream, const Schema& schema) {
   return r;
 }
 
-CallResult CheckedSink::Write(std::shared_ptr<const RowBatch> batch, const Schema& schema) {
-  return WriteAt(std::move(batch), schema, next_sequence_);
-}
-
-CallResult CheckedSink::WriteAt(std::shared_ptr<const RowBatch> batch, const Schema& schema,
-                                uint64_t first_sequence) {
+CallResult InProcessCheckedSink::WriteAt(std::shared_ptr<const RowBatch> batch,
+                                         const Schema& schema, uint64_t first_sequence) {
   UniqueSchema arrow_schema;
   schema.ExportToArrow(arrow_schema.get());
   const auto rows = static_cast<uint64_t>(batch->num_rows());
   UniqueArray array;
   RowBatch::ExportToArrow(std::move(batch), array.get());
   Track(array.get(), unreleased_);
-  ++batches_written_;
-  const std::string id = stream_ + ":plugin_check:" + std::to_string(first_sequence) + "-" +
-                         std::to_string(first_sequence + rows);
-  sinkhost_batch_info info{};
-  info.struct_size = sizeof(info);
-  info.batch_id = id.c_str();
-  info.first_sequence = first_sequence;
-  info.row_count = rows;
-  info.attempt = 0;
-  info.flags = SINKHOST_BATCH_STABLE_POSITIONS;
+  std::string id;
+  const sinkhost_batch_info info = BatchInfo(first_sequence, rows, &id);
   UniqueError error;
-  CallResult r = Finish(
+  return Finish(
       library_->api().write(instance_, arrow_schema.get(), array.get(), &info, error.get()),
       error.get());
-  next_sequence_ = std::max(next_sequence_, first_sequence + rows);
-  return r;  // `array` releases here unless the plugin took it over
+  // `array` releases here unless the plugin took it over
 }
 
-CallResult CheckedSink::Flush() {
+CallResult InProcessCheckedSink::Flush() {
   if (library_->api().flush == nullptr) return CallResult{};
   UniqueError error;
   return Finish(library_->api().flush(instance_, error.get()), error.get());
 }
 
-CallResult CheckedSink::Close() {
+CallResult InProcessCheckedSink::Close() {
   open_ = false;
   UniqueError error;
   return Finish(library_->api().close(instance_, error.get()), error.get());
 }
 
-void CheckedSink::Destroy() {
+void InProcessCheckedSink::Destroy() {
   if (instance_ == nullptr) return;
   if (open_) (void)Close();
   library_->api().destroy(instance_);

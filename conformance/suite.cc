@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "conformance/read_back.h"
+#include "conformance/worker_checked_sink.h"
 #include "sinkhost/sink.hpp"
 
 namespace sinkhost::check {
@@ -57,7 +60,30 @@ Suite::Suite(SuiteOptions options, FILE* out)
 
 void Suite::Begin(const char* name) {
   current_check_ = name;
-  watchdog_.Arm(name, options_.check_timeout_seconds);
+  if (options_.progress_fd >= 0) {
+    const std::string line = current_check_ + "\n";
+    (void)!::write(options_.progress_fd, line.data(), line.size());
+  }
+  // In a worker each call has check_timeout_seconds and a hung one is
+  // killed and failed; the watchdog is only the last resort there.
+  watchdog_.Arm(name, in_worker() ? 2 * options_.check_timeout_seconds + 10
+                                  : options_.check_timeout_seconds);
+}
+
+std::unique_ptr<CheckedSink> Suite::NewSink() const {
+  if (!in_worker()) return std::make_unique<InProcessCheckedSink>(library_);
+  WorkerSinkOptions worker;
+  worker.executable = options_.worker_executable;
+  worker.plugin_path = options_.plugin_path;
+  worker.plugin_name = library_->info().name;
+  worker.log_name = "sinkhost-plugin-check";
+  worker.memory_limit = options_.worker_memory_limit;
+  // Distinct batches never reach a crash limit; a batch the ledger check
+  // sends twice must fail as the crash it is, not as a rejection.
+  worker.crash_limit = 100;
+  const int64_t ms = int64_t{options_.check_timeout_seconds} * 1000;
+  worker.timeouts = CallTimeouts{ms, ms, ms, ms};
+  return std::make_unique<WorkerCheckedSink>(std::move(worker));
 }
 
 void Suite::Report(Outcome outcome, const std::string& detail) {
@@ -70,13 +96,16 @@ void Suite::Report(Outcome outcome, const std::string& detail) {
 
 void Suite::SkipRest(const std::vector<const char*>& names, const std::string& reason) {
   for (const char* name : names) {
+    if (in_worker() && std::strcmp(name, "arrow.release") == 0) continue;
     Begin(name);
     Report(Outcome::kSkip, reason);
   }
 }
 
 int Suite::Run() {
-  std::fprintf(out_, "sinkhost-plugin-check: %s\n", options_.plugin_path.c_str());
+  std::fprintf(out_, "sinkhost-plugin-check: %s, %s\n", options_.plugin_path.c_str(),
+               in_worker() ? "in a sinkhost-sink-worker process (isolation: process)"
+                           : "in this process (isolation: in_process)");
   if (CheckLoad()) {
     CheckDescriptor();
     CheckUnknownOption();
@@ -99,6 +128,10 @@ int Suite::Run() {
       CheckClose();
     }
     CheckUnreachable();
+  }
+  // What only the C table shows (how errors and batches are handed back)
+  // is judged in process; a worker turns every failure into a message.
+  if (library_ && !in_worker()) {
     Begin("errors.messages");
     if (sink_) errors_without_message_ += sink_->errors_without_message();
     if (errors_without_message_ == 0)
@@ -174,9 +207,9 @@ void Suite::CheckDescriptor() {
 }
 
 CallResult Suite::TryCreate(const std::map<std::string, std::string>& options) {
-  CheckedSink probe(library_);
-  CallResult r = probe.Create(options);
-  errors_without_message_ += probe.errors_without_message();
+  std::unique_ptr<CheckedSink> probe = NewSink();
+  CallResult r = probe->Create(options);
+  errors_without_message_ += probe->errors_without_message();
   return r;  // `probe` destroys the instance if create succeeded
 }
 
@@ -236,7 +269,7 @@ void Suite::CheckBadOptionValues() {
 
 bool Suite::CheckCreateAndOpen() {
   Begin("create");
-  sink_ = std::make_unique<CheckedSink>(library_);
+  sink_ = NewSink();
   CallResult r = sink_->Create(options_.options);
   if (!r.ok()) {
     Report(Outcome::kFail, "with the given options: " + r.Describe());
@@ -279,7 +312,11 @@ void Suite::CheckEmptyDestination() {
   if (st.ok()) st = ParseReadBack(output, &rows);
   if (!st.ok())
     Report(Outcome::kFail, st.message());
-  else if (!rows.empty())
+  else if (!rows.empty() && options_.after_earlier_run) {
+    for (CheckRow& row : rows) written_[row.id] = std::move(row);
+    Report(Outcome::kPass, "holds " + std::to_string(written_.size()) +
+                               " row(s) from the earlier run, expected to stay as they are");
+  } else if (!rows.empty())
     Report(Outcome::kFail, "the destination already holds " + std::to_string(rows.size()) +
                                " row(s): point the sink at an empty table or file");
   else
@@ -455,6 +492,7 @@ void Suite::CheckClose() {
   else
     Report(Outcome::kPass, "closed");
   sink_->Destroy();
+  if (in_worker()) return;  // the worker's batches are its own copies
   Begin("arrow.release");
   // After destroy the plugin holds nothing: every batch it kept must have
   // been released exactly once (a second release would have crashed).
@@ -472,23 +510,23 @@ void Suite::CheckUnreachable() {
   }
   auto options = options_.options;
   for (const auto& [k, v] : options_.unreachable) options[k] = v;
-  CheckedSink probe(library_);
+  std::unique_ptr<CheckedSink> probe = NewSink();
   const char* step = "create";
-  CallResult r = probe.Create(options);
+  CallResult r = probe->Create(options);
   if (r.ok()) {
     step = "open";
-    r = probe.Open(options_.stream, CheckSchema());
+    r = probe->Open(options_.stream, CheckSchema());
   }
   if (r.ok()) {
     step = "write";
-    r = probe.Write(MakeBatch(PlainRows(next_id(), 1)), CheckSchema());
+    r = probe->Write(MakeBatch(PlainRows(next_id(), 1)), CheckSchema());
   }
   if (r.ok()) {
     step = "flush";
-    r = probe.Flush();
+    r = probe->Flush();
   }
-  errors_without_message_ += probe.errors_without_message();
-  if (r.code == SINKHOST_ERROR_RETRYABLE)
+  errors_without_message_ += probe->errors_without_message();
+  if (r.code == SINKHOST_ERROR_RETRYABLE && !r.crashed)
     Report(Outcome::kPass, std::string(step) + ": " + r.Describe());
   else if (r.ok())
     Report(Outcome::kFail, "with the backend unreachable, create, open, write and flush all "

@@ -36,6 +36,19 @@ struct SuiteOptions {
   std::map<std::string, std::string> unreachable;   // overrides that make the backend unreachable
   std::string stream = "plugin_check";
   int check_timeout_seconds = 300;
+  // Where the plugin's calls run: in this process through its C table, or
+  // in a sinkhost-sink-worker (`worker_executable`) as with `isolation:
+  // process`, each call then limited to check_timeout_seconds.
+  Isolation isolation = Isolation::kInProcess;
+  std::string worker_executable;
+  uint64_t worker_memory_limit = 0;  // bytes; 0: none
+  // When >= 0, each check's name and a newline are written here as it
+  // begins, so that a parent process can name the check a crash ended.
+  int progress_fd = -1;
+  // The destination may hold what an earlier run of the kit stored (the
+  // in-process run before the one in a worker): those rows are read back
+  // at the start and kept as they are, and this run's ids follow theirs.
+  bool after_earlier_run = false;
 };
 
 class Suite {
@@ -76,6 +89,9 @@ class Suite {
   std::string VerifyStored();
   // Creates a throwaway instance with `options`; describes its create result.
   CallResult TryCreate(const std::map<std::string, std::string>& options);
+  // A new, not yet created instance of the plugin, run as options_.isolation says.
+  std::unique_ptr<CheckedSink> NewSink() const;
+  bool in_worker() const { return options_.isolation == Isolation::kProcess; }
   int64_t next_id() const { return written_.empty() ? 1 : written_.rbegin()->first + 1; }
 
   SuiteOptions options_;

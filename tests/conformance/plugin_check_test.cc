@@ -65,12 +65,28 @@ QByteArray Explain(const KitRun& run) {
          run.output.toUtf8();
 }
 
-// A passing run: exit 0, no FAIL line, and every data check read back.
-void ExpectPass(const KitRun& run, int expected_skips) {
+// A passing run of both modes (the default): exit 0, no FAIL line, every
+// data check read back, in process and again in a worker.
+void ExpectPass(const KitRun& run, int skips_per_mode) {
   QVERIFY2(run.exit_code == 0, Explain(run).constData());
-  QCOMPARE(Lines(run, "SKIP").size(), expected_skips);
+  QCOMPARE(Lines(run, "SKIP").size(), 2 * skips_per_mode);
   QVERIFY2(!run.output.contains("not read back"), Explain(run).constData());
-  QVERIFY2(run.output.contains("PASS  batch.100k_rows"), Explain(run).constData());
+  QCOMPARE(Lines(run, "PASS  batch.100k_rows").size(), 2);
+  QVERIFY2(run.output.contains("in this process (isolation: in_process)"),
+           Explain(run).constData());
+  QVERIFY2(run.output.contains("in a sinkhost-sink-worker process (isolation: process)"),
+           Explain(run).constData());
+  QCOMPARE(Lines(run, "summary: ").size(), 2);
+}
+
+// The kit run against broken_sink with one fault, in the given mode.
+KitRun RunFault(const QTemporaryDir& dir, const QString& isolation, const QString& flaw,
+                const QStringList& extra = {}) {
+  return RunKit(QStringList{"--plugin", QString::fromStdString(TestPluginPath("broken_sink")),
+                            "--option", "path=" + dir.filePath("x.ndjson"), "--option",
+                            "flaw=" + flaw, "--read-back", ReadBack("file"), "--isolation",
+                            isolation, "--check-timeout", "3"} +
+                extra);
 }
 
 }  // namespace
@@ -169,6 +185,81 @@ class PluginCheckTest : public QObject {
     ExpectPass(run, 1);
   }
 
+  // The supervisor's cases: in a worker, a crash or hang fails the running
+  // check with what happened, and the kit goes on with the next check.
+  void crashInWorkerFailsOnlyTheRunningCheck() {
+    QTemporaryDir dir;
+    // Each worker crashes in its 3rd write: empty batch (1), edge values
+    // (2), nulls (3: the crash); then a new worker: awkward strings (1),
+    // 100k rows (2), the first of 1,000 small batches (3: the crash).
+    KitRun run = RunFault(dir, "process", "crash_in_write", {"--option", "every=3"});
+    QVERIFY2(run.exit_code == 1, Explain(run).constData());
+    const QStringList failed = Lines(run, "FAIL");
+    QVERIFY2(failed.size() >= 2, Explain(run).constData());
+    QVERIFY2(failed[0].startsWith("FAIL  types.nulls "), Explain(run).constData());
+    QVERIFY2(failed[0].contains("CRASHED") && failed[0].contains("SIGSEGV") &&
+                 failed[0].contains("during write of batch"),
+             Explain(run).constData());
+    QVERIFY2(failed[1].startsWith("FAIL  batch.1000_small ") && failed[1].contains("SIGSEGV"),
+             Explain(run).constData());
+    // A new worker took over after each crash: the checks between ran and
+    // passed, and every row they wrote was read back.
+    QVERIFY2(run.output.contains("PASS  strings.awkward"), Explain(run).constData());
+    QVERIFY2(run.output.contains("PASS  batch.100k_rows"), Explain(run).constData());
+    QVERIFY2(run.output.contains("summary: "), Explain(run).constData());
+  }
+
+  void crashInProcessNamesTheCheckAndTheSignal() {
+    QTemporaryDir dir;
+    KitRun run = RunFault(dir, "in_process", "crash_in_write", {"--option", "every=3"});
+    QVERIFY2(run.exit_code == 1, Explain(run).constData());
+    QVERIFY2(run.output.contains(QRegularExpression(
+                 "FAIL  types.nulls +the plugin crashed the process \\(SIGSEGV\\)")),
+             Explain(run).constData());
+    QVERIFY2(run.output.contains("summary: FAILED (SIGSEGV during types.nulls)"),
+             Explain(run).constData());
+  }
+
+  void abortInOpenFailsOpen() {
+    QTemporaryDir dir;
+    KitRun run = RunFault(dir, "process", "abort_in_open");
+    QVERIFY2(run.exit_code == 1, Explain(run).constData());
+    QVERIFY2(run.output.contains(QRegularExpression("FAIL  open .*CRASHED.*SIGABRT during open")),
+             Explain(run).constData());
+    QVERIFY2(run.output.contains("summary: "), Explain(run).constData());
+  }
+
+  void hangInWorkerIsKilledAndTheKitGoesOn() {
+    QTemporaryDir dir;
+    // The first write hangs (it creates the marker first); later ones do not.
+    KitRun run = RunFault(dir, "process", "hang_in_write",
+                          {"--option", "marker=" + dir.filePath("hung")});
+    QVERIFY2(run.exit_code == 1, Explain(run).constData());
+    const QStringList failed = Lines(run, "FAIL");
+    QVERIFY2(failed.size() == 1, Explain(run).constData());
+    QVERIFY2(failed.first().startsWith("FAIL  write.empty_batch ") &&
+                 failed.first().contains("did not return within 3000 ms"),
+             Explain(run).constData());
+    QVERIFY2(run.output.contains("PASS  batch.100k_rows"), Explain(run).constData());
+  }
+
+  void leakPastTheMemoryLimitIsACrash() {
+    QTemporaryDir dir;
+    KitRun run = RunFault(dir, "process", "leak_in_write", {"--memory-limit", "512MiB"});
+    QVERIFY2(run.exit_code == 1, Explain(run).constData());
+    QVERIFY2(run.output.contains("ran past its memory_limit"), Explain(run).constData());
+    QVERIFY2(run.output.contains("summary: "), Explain(run).constData());
+  }
+
+  void garbageOutputDoesNotFailAWorker() {
+    QTemporaryDir dir;
+    KitRun run = RunFault(dir, "process", "garbage_output");
+    QVERIFY2(run.exit_code == 0, Explain(run).constData());
+    // What the worker printed is logged, bounded: 1,000 writes of 100 kB
+    // lines do not come back whole.
+    QVERIFY2(run.output.size() < 4 * 1024 * 1024, qPrintable(QString::number(run.output.size())));
+  }
+
   void pluginOfAnotherAbiFailsToLoad() {
     KitRun run = RunKit({"--plugin", QString::fromStdString(TestPluginPath("test_sink_major2"))});
     QCOMPARE(run.exit_code, 1);
@@ -180,8 +271,8 @@ class PluginCheckTest : public QObject {
     KitRun run = RunKit({"--plugin", Plugin("file"), "--option",
                          "path=" + dir.filePath("c.ndjson"), "--read-back", "exit 3"});
     QCOMPARE(run.exit_code, 1);
-    QVERIFY2(run.output.contains("FAIL  readback.empty_destination read-back command exited "
-                                 "with 3: exit 3"),
+    QVERIFY2(run.output.contains(QRegularExpression(
+                 "FAIL  readback.empty_destination +read-back command exited with 3: exit 3")),
              Explain(run).constData());
   }
 
