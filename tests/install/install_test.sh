@@ -47,6 +47,14 @@ pc_dir=$(dirname "$(find "$prefix" -name sinkhost.pc | head -1)")
 cflags=$(PKG_CONFIG_PATH=$pc_dir pkg-config --cflags sinkhost | xargs)
 [[ -f ${cflags#-I}/sinkhost/sink_abi.h ]] || fail "pkg-config --cflags ($cflags) does not lead to sink_abi.h"
 [[ -x $prefix/bin/sinkhost-plugin-check ]] || fail "sinkhost-plugin-check not installed"
+[[ -x $prefix/libexec/sinkhost/sinkhost-sink-worker ]] ||
+  fail "libexec/sinkhost/sinkhost-sink-worker not installed"
+# The installed kit finds the installed worker (relative to itself) and
+# runs an installed plugin in it.
+out=$("$prefix/bin/sinkhost-plugin-check" --plugin "$plugin_dir/file.so" --isolation process \
+      --option "path=$prefix/check.ndjson" --read-back "$source/plugins/file/read_back.sh" 2>&1) ||
+  fail "the installed kit failed the file sink in a worker: $out"
+grep -q 'in a sinkhost-sink-worker process' <<<"$out" || fail "the kit did not use a worker: $out"
 
 # --- what a service runs with, under this prefix ---------------------------
 config=$prefix/etc/sinkhost/sinkhost.yaml

@@ -115,7 +115,8 @@ installed=1
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${debs[@]}" \
   >"$work/install.log" 2>&1 || fail "apt-get install failed: $(tail -20 "$work/install.log")"
 release_services
-for f in /usr/bin/sinkhost /usr/bin/sinkhost-dashboard /usr/bin/sinkhost-plugin-check; do
+for f in /usr/bin/sinkhost /usr/bin/sinkhost-dashboard /usr/bin/sinkhost-plugin-check \
+         /usr/libexec/sinkhost/sinkhost-sink-worker; do
   [[ -x $f ]] || fail "$f not installed"
 done
 for f in /etc/sinkhost/sinkhost.yaml /lib/systemd/system/sinkhost.service \
@@ -193,7 +194,11 @@ cflags=$(pkg-config --cflags sinkhost | xargs)
 check_out=$(sinkhost-plugin-check --plugin "$csv" --option "path=$work/check.csv" \
   --read-back "python3 $example/read_back.py" 2>&1) ||
   fail "sinkhost-plugin-check failed for the example: $check_out"
-grep -q '^summary: [0-9]* passed, 0 failed' <<<"$check_out" || fail "kit summary wrong: $check_out"
+# Both ways: in process, then in the installed sinkhost-sink-worker.
+[[ $(grep -c '^summary: [0-9]* passed, 0 failed' <<<"$check_out") == 2 ]] ||
+  fail "the kit did not pass the example in process and in a worker: $check_out"
+grep -q 'in a sinkhost-sink-worker process' <<<"$check_out" ||
+  fail "the kit did not run the example in a worker: $check_out"
 
 mkdir -m 770 "$work/csv-data" && chgrp sinkhost "$work/csv-data"
 cat >"$work/csv.yaml" <<YAML
