@@ -8,7 +8,10 @@
 //       Loads PLUGIN.so through the host's loader, opens it for stream
 //       "events" (plausible schema) and writes ROWS rows in batches of BATCH
 //       rows, as the host's sink thread does (Arrow export, write, flush).
-//       Open is not timed. Prints "<rows/s> <seconds>".
+//       Open is not timed. Prints "<rows/s> <seconds>". With the option
+//       isolation=process (taken by bench_sink, not passed to the plugin),
+//       the plugin runs in a sinkhost-sink-worker as with the host's
+//       `isolation: process` ($SINKHOST_SINK_WORKER names the worker).
 //   bench_sink sqlite-raw PATH ROWS BATCH
 //       The baseline for the sqlite sink: a bare prepared-statement loop,
 //       one transaction per BATCH rows, the sink's pragmas (journal_mode=WAL,
@@ -29,6 +32,8 @@
 #include <vector>
 
 #include "bench/bench_events.h"
+#include "core/isolation/worker_executable.h"
+#include "core/isolation/worker_sink.h"
 #include "core/plugin/plugin_library.h"
 #include "sinkhost/format.hpp"
 
@@ -71,10 +76,21 @@ int RunSink(int argc, char** argv) {
     if (eq == nullptr) Die(std::string("option without '=': ") + argv[i]);
     options[std::string(argv[i], size_t(eq - argv[i]))] = eq + 1;
   }
-  std::shared_ptr<PluginLibrary> lib;
-  Check(PluginLibrary::Find(plugin, {dir}, &lib), "load");
+  const bool in_worker = options["isolation"] == "process";
+  options.erase("isolation");
   std::unique_ptr<SinkInstance> sink;
-  Check(SinkInstance::Create(lib, options, &sink), "create");
+  if (in_worker) {
+    WorkerSinkOptions worker;
+    worker.executable = WorkerExecutable();
+    Check(PluginLibrary::FindPath(plugin, {dir}, &worker.plugin_path), "find");
+    worker.plugin_name = plugin;
+    worker.log_name = "bench_sink";
+    Check(WorkerSinkInstance::Create(worker, options, &sink), "create in a worker");
+  } else {
+    std::shared_ptr<PluginLibrary> lib;
+    Check(PluginLibrary::Find(plugin, {dir}, &lib), "load");
+    Check(SinkInstance::Create(lib, options, &sink), "create");
+  }
   Check(sink->Open("events", Schema::Plausible()), "open");
   const auto batches = Batches(rows, batch);
   UniqueSchema schema;

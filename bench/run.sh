@@ -24,7 +24,7 @@
 # Environment:
 #   BENCH_ONLY=a,b    run only these sections (ingest http idle latency
 #                     sqlite postgres clickhouse file e2e-sqlite
-#                     e2e-clickhouse e2e-postgres wal rss); the table then goes to
+#                     e2e-clickhouse e2e-postgres isolation wal rss); the table then goes to
 #                     /tmp/sinkhost-bench-partial.md, not bench/results.md
 #   BENCH_BUILD_DIR   build folder (default: build-bench in the repository)
 #   BENCH_KEEP_TMP=1  keep the temporary folder (logs, configs) for a look
@@ -114,6 +114,7 @@ if want e2e-postgres; then
     note "--quick skips end to end into PostgreSQL: syslog-ng's sql() writes a few thousand rows/s there, so 5 runs do not fit in 3 minutes; the full run has it."
   fi
 fi
+want isolation && measure_isolation
 want wal && measure_wal
 want rss && measure_rss
 

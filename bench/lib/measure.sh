@@ -8,6 +8,8 @@
 
 BIN="$BUILD/bin"
 SINKHOST_PLUGINS="$BUILD/sinkhost/lib/sinkhost/plugins"
+# For bench_sink's isolation=process (the hosts find theirs beside them).
+export SINKHOST_SINK_WORKER="$BUILD/sinkhost/libexec/sinkhost/sinkhost-sink-worker"
 BENCH_PLUGINS="$BUILD/plugins"
 BATCH=10000  # rows per batch everywhere: the host's default max_events
 
@@ -206,9 +208,14 @@ measure_sink_sqlite() {
     sample sqlite_sink "$(quiet "$BIN/bench_sink" sink "$SINKHOST_PLUGINS" sqlite "$SINK_ROWS" "$BATCH" \
       path="$dir/sink.db" table=events | cut -d' ' -f1)"
     sample sqlite_raw "$("$BIN/bench_sink" sqlite-raw "$dir/raw.db" "$SINK_ROWS" "$BATCH" | cut -d' ' -f1)"
+    rm -f "$dir"/*.db*
+    sample sqlite_sink_worker "$(quiet "$BIN/bench_sink" sink "$SINKHOST_PLUGINS" sqlite "$SINK_ROWS" "$BATCH" \
+      path="$dir/sink.db" table=events isolation=process | cut -d' ' -f1)"
   done
   add_row "SQLite sink, 10,000-row batches, rows/s" sqlite_sink "rows/s" \
     "bare prepared-statement loop, same pragmas and table" sqlite_raw ratio 0.9 "≥ 90 %"
+  add_row "SQLite sink in a worker (isolation: process), rows/s" sqlite_sink_worker "rows/s" \
+    "the same sink in process" sqlite_sink ratio 0.85 "≥ 85 %"
 }
 
 measure_sink_postgres() {
@@ -229,9 +236,14 @@ measure_sink_postgres() {
     secs=$(hyperfine_secs "psql -X -q -h 127.0.0.1 -p $PG_PORT -U postgres -d postgres -v ON_ERROR_STOP=1 -f $dir/copy.sql")
     [[ $(count_pg events) == "$SINK_ROWS" ]] || die "psql \\copy did not store $SINK_ROWS rows"
     sample pg_copy "$(div "$SINK_ROWS" "$secs")"
+    psql_q "DROP TABLE IF EXISTS events" >/dev/null
+    sample pg_sink_worker "$(quiet "$BIN/bench_sink" sink "$SINKHOST_PLUGINS" postgres "$SINK_ROWS" "$BATCH" \
+      "connection=$(pg_url)" table=events isolation=process | cut -d' ' -f1)"
   done
   add_row "PostgreSQL sink, 10,000-row batches, rows/s" pg_sink "rows/s" \
     "psql \\copy of the same rows into the same table (one \\copy per 10,000)" pg_copy ratio 0.9 "≥ 90 %"
+  add_row "PostgreSQL sink in a worker (isolation: process), rows/s" pg_sink_worker "rows/s" \
+    "the same sink in process" pg_sink ratio 0.85 "≥ 85 %"
   note "psql \\copy times include starting psql (hyperfine, one run each, interleaved with the sink's runs)."
 }
 
@@ -255,9 +267,14 @@ measure_sink_clickhouse() {
     secs=$(hyperfine_secs "$cmd")
     [[ $(count_ch events) == "$SINK_ROWS" ]] || die "curl did not store $SINK_ROWS rows in ClickHouse"
     sample ch_curl "$(div "$SINK_ROWS" "$secs")"
+    ch_q "DROP TABLE IF EXISTS events" >/dev/null
+    sample ch_sink_worker "$(quiet "$BIN/bench_sink" sink "$SINKHOST_PLUGINS" clickhouse "$SINK_ROWS" "$BATCH" \
+      url="http://127.0.0.1:$CH_PORT" table=events isolation=process | cut -d' ' -f1)"
   done
   add_row "ClickHouse sink, 10,000-row batches, rows/s" ch_sink "rows/s" \
     "curl --data-binary of the same rows (RowBinary), one POST per 10,000" ch_curl ratio 0.9 "≥ 90 %"
+  add_row "ClickHouse sink in a worker (isolation: process), rows/s" ch_sink_worker "rows/s" \
+    "the same sink in process" ch_sink ratio 0.85 "≥ 85 %"
 }
 
 measure_sink_file() {
@@ -416,6 +433,68 @@ measure_e2e() {
     add_row "flush latency into SQLite, 10,000-event batches (host's write call), ms" \
       flush_ms_sqlite "ms" "-" "-" p99 "" "reported"
   fi
+}
+
+# ---- process isolation ----------------------------------------------------------
+# The same host and SQLite sink twice, in process and in a worker, both
+# running while the runs alternate; then the worker is killed with SIGSEGV
+# between batches, ten times, and the host's own stats say how long each
+# loss took to the next batch delivered (backoff, a new worker's start,
+# load, create and open, and the write).
+ISOLATION=in_process
+isolation_host_config() {
+  cat <<EOF
+streams:
+  events:
+    schema: plausible
+    buffer: {max_events: $BATCH, flush_interval: 1s}
+    retry: {initial_delay: 50ms, max_delay: 1s}
+    sinks:
+      - {plugin: sqlite, isolation: $ISOLATION, options: {path: $HOST_DIR/host.db, table: events}}
+EOF
+}
+
+measure_isolation() {
+  local events=$E2E_EVENTS r base t0 in_port in_dir in_pid stats pid
+  log "end to end HTTP → SQLite: isolation: process vs in_process ($events events a run); worker crash → next batch"
+  ISOLATION=in_process
+  host_start iso-in isolation_host_config
+  in_port=$HOST_PORT in_dir=$HOST_DIR in_pid=$HOST_PID
+  ISOLATION=process
+  host_start iso-worker isolation_host_config
+  for r in $(seq "$RUNS"); do
+    base=$(count_sqlite "$in_dir/host.db" events)
+    t0=$(now)
+    "$BIN/bench_load" http "$in_port" /v1/streams/events/events "$events" 1000 4 >/dev/null
+    wait_rows count_sqlite "$in_dir/host.db" events $((base + events))
+    sample e2e_in_process "$(div "$events" "$(elapsed "$t0")")"
+
+    base=$(count_sqlite "$HOST_DIR/host.db" events)
+    t0=$(now)
+    "$BIN/bench_load" http "$HOST_PORT" /v1/streams/events/events "$events" 1000 4 >/dev/null
+    wait_rows count_sqlite "$HOST_DIR/host.db" events $((base + events))
+    sample e2e_worker "$(div "$events" "$(elapsed "$t0")")"
+  done
+  stop_registered "$in_pid"
+  for r in $(seq 10); do
+    pid=$(curl -sf "http://127.0.0.1:$HOST_ADMIN/api/stats" | jq '.streams.events.sinks.sqlite.worker.pid')
+    ((pid > 0)) || die "the SQLite sink runs in no worker (pid $pid)"
+    kill -SEGV "$pid"
+    base=$(count_sqlite "$HOST_DIR/host.db" events)
+    "$BIN/bench_load" http "$HOST_PORT" /v1/streams/events/events 1000 1000 1 >/dev/null
+    wait_rows count_sqlite "$HOST_DIR/host.db" events $((base + 1000))
+  done
+  stats=$(curl -sf "http://127.0.0.1:$HOST_ADMIN/api/stats")
+  [[ $(jq '.streams.events.sinks.sqlite.worker.restarts_by_reason.SIGSEGV' <<<"$stats") == 10 ]] ||
+    die "the host did not count 10 worker crashes: $(jq -c '.streams.events.sinks.sqlite.worker' <<<"$stats")"
+  jq -r '.streams.events.sinks.sqlite.worker.recoveries_ms[]' <<<"$stats" |
+    while read -r ms; do sample worker_recovery_ms "$ms"; done
+  host_stop
+  add_row "end to end HTTP → SQLite sink in a worker (isolation: process), events/s" e2e_worker \
+    "events/s" "the same host and sink in process, runs alternating" e2e_in_process ratio 0.9 "≥ 90 %"
+  add_row "SQLite sink's worker killed (SIGSEGV) → next batch delivered, ms" worker_recovery_ms \
+    "ms" "-" "-" p99 "" "reported"
+  note "worker crash → next batch: from the host seeing the worker gone (at its next call) to that batch written by a new worker: retry backoff (initial_delay 50ms), starting the worker, load, create, open and the write of up to 1,000 events."
 }
 
 # ---- write-ahead log ------------------------------------------------------------

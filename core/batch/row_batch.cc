@@ -124,32 +124,53 @@ void ColumnBuilder::AppendColumn(const ColumnBuilder& other) {
   const int64_t n = other.length_;
   if (n == 0) return;
   if (n == 1) return AppendValue(other, 0);
+  AppendArrow(other.null_count_ > 0 ? other.validity_.data() : nullptr, other.null_count_,
+              other.type_ == ColumnType::kString ? static_cast<const void*>(other.offsets_.data())
+                                                 : other.values_.data(),
+              other.strings_.data(), n);
+}
+
+void ColumnBuilder::AppendArrow(const uint8_t* validity, int64_t null_count, const void* values,
+                                const char* strings, int64_t n) {
+  if (n == 0) return;
   // Validity first: it depends on the old length.
-  if (other.null_count_ > 0 || null_count_ > 0) {
+  if (null_count > 0 || null_count_ > 0) {
     if (null_count_ == 0) MaterializeValidity();
-    if (other.null_count_ > 0) {
-      AppendBits(validity_, length_, other.validity_.data(), n);
+    if (null_count > 0) {
+      AppendBits(validity_, length_, validity, n);
     } else {
       AppendOnes(validity_, length_, n);
     }
   }
   switch (type_) {
     case ColumnType::kString: {
-      const int32_t base = static_cast<int32_t>(strings_.size());
-      strings_.append(other.strings_.data(), other.strings_.size());
+      // Offsets read with memcpy: in an encoded record they need not be
+      // aligned.
+      const auto* src = static_cast<const char*>(values);
+      auto offset = [src](int64_t i) {
+        int32_t v;
+        std::memcpy(&v, src + i * 4, sizeof(v));
+        return v;
+      };
+      const int32_t first = offset(0);
+      const int32_t base = static_cast<int32_t>(strings_.size()) - first;
+      strings_.append(strings + first, static_cast<size_t>(offset(n) - first));
       // extend grows geometrically (an exact reserve(size + n) per append,
       // as this was, reallocated and copied every offset on each one-row
       // append: quadratic in the batch size).
       int32_t* dst = offsets_.extend(static_cast<size_t>(n));
-      const int32_t* src = other.offsets_.data() + 1;
-      for (int64_t i = 0; i < n; ++i) dst[i] = base + src[i];
+      for (int64_t i = 0; i < n; ++i) dst[i] = base + offset(i + 1);
       break;
     }
-    case ColumnType::kBool: AppendBits(values_, length_, other.values_.data(), n); break;
-    default: values_.append(other.values_.data(), other.values_.size()); break;
+    case ColumnType::kBool:
+      AppendBits(values_, length_, static_cast<const uint8_t*>(values), n);
+      break;
+    default:
+      values_.append(static_cast<const uint8_t*>(values), static_cast<size_t>(n) * 8);
+      break;
   }
   length_ += n;
-  null_count_ += other.null_count_;
+  null_count_ += null_count;
 }
 
 void ColumnBuilder::Truncate(int64_t length) {

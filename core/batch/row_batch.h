@@ -45,6 +45,13 @@ class ColumnBuilder {
 
   // Appends every value of `other` (same type).
   void AppendColumn(const ColumnBuilder& other);
+  // Appends `n` values given as Arrow buffers of this column's type:
+  // `validity` (bit i set = valid; null when `null_count` is 0), `values`
+  // (int64/double values, bool bits, or a string column's n + 1 offsets,
+  // from any first offset) and `strings` (the string bytes offsets point
+  // into). Bulk copies, no work per value beyond the offsets' rebase.
+  void AppendArrow(const uint8_t* validity, int64_t null_count, const void* values,
+                   const char* strings, int64_t n);
   // Appends the value (or null) at `row` of `other` (same type).
   void AppendValue(const ColumnBuilder& other, int64_t row);
   // Drops values after the first `length` (used to undo a half-built row).

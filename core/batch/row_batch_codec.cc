@@ -49,11 +49,6 @@ uint64_t ValueBytes(ColumnType t, uint64_t rows, uint64_t data_bytes) {
 }
 
 template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
-}
-
-template <typename T>
 T Get(const char* p) {
   T v;
   std::memcpy(&v, p, sizeof(v));
@@ -92,8 +87,7 @@ uint64_t SchemaFingerprint(const Schema& schema) {
   return h;
 }
 
-void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out,
-                    uint64_t first_position) {
+size_t EncodedRowBatchSize(const RowBatch& rows) {
   const uint64_t n = static_cast<uint64_t>(rows.num_rows());
   size_t total = kHeaderSize;
   for (size_t c = 0; c < rows.num_columns(); ++c) {
@@ -104,35 +98,52 @@ void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::stri
     total += kColumnHeaderSize + (col.null_count() > 0 ? BitmapBytes(n) : 0) +
              ValueBytes(col.type(), n, data_bytes);
   }
-  out->reserve(out->size() + total);
+  return total;
+}
 
-  out->append(kMagic, sizeof(kMagic));
-  Put<uint8_t>(out, kVersion);
-  out->append(3, '\0');
-  Put<uint64_t>(out, schema_fingerprint);
-  Put<uint64_t>(out, n);
-  Put<uint32_t>(out, static_cast<uint32_t>(rows.num_columns()));
-  Put<uint32_t>(out, 0);
-  Put<uint64_t>(out, first_position);
+void EncodeRowBatchTo(const RowBatch& rows, uint64_t schema_fingerprint, char* out,
+                      uint64_t first_position) {
+  const uint64_t n = static_cast<uint64_t>(rows.num_rows());
+  auto put_bytes = [&out](const void* p, size_t bytes) {
+    std::memcpy(out, p, bytes);
+    out += bytes;
+  };
+  auto put = [&put_bytes](auto v) { put_bytes(&v, sizeof(v)); };
+  put_bytes(kMagic, sizeof(kMagic));
+  put(uint8_t{kVersion});
+  put(uint8_t{0});
+  put(uint16_t{0});
+  put(uint64_t{schema_fingerprint});
+  put(uint64_t{n});
+  put(static_cast<uint32_t>(rows.num_columns()));
+  put(uint32_t{0});
+  put(uint64_t{first_position});
   for (size_t c = 0; c < rows.num_columns(); ++c) {
     const ColumnBuilder& col = rows.column(c);
     const bool has_validity = col.null_count() > 0;
     const auto* offsets = static_cast<const int32_t*>(col.values_data());
     const uint32_t data_bytes =
         col.type() == ColumnType::kString ? static_cast<uint32_t>(offsets[n]) : 0;
-    Put<uint8_t>(out, TypeCode(col.type()));
-    Put<uint8_t>(out, has_validity ? kHasValidity : 0);
-    Put<uint16_t>(out, 0);
-    Put<uint32_t>(out, data_bytes);
-    if (has_validity)
-      out->append(reinterpret_cast<const char*>(col.validity_data()), BitmapBytes(n));
+    put(static_cast<uint8_t>(TypeCode(col.type())));
+    put(static_cast<uint8_t>(has_validity ? kHasValidity : 0));
+    put(uint16_t{0});
+    put(uint32_t{data_bytes});
+    if (has_validity) put_bytes(col.validity_data(), BitmapBytes(n));
     if (col.type() == ColumnType::kString) {
-      out->append(reinterpret_cast<const char*>(offsets), (n + 1) * 4);
-      out->append(col.string_data(), data_bytes);
+      put_bytes(offsets, (n + 1) * 4);
+      put_bytes(col.string_data(), data_bytes);
     } else {
-      out->append(static_cast<const char*>(col.values_data()), ValueBytes(col.type(), n, 0));
+      put_bytes(col.values_data(), ValueBytes(col.type(), n, 0));
     }
   }
+}
+
+void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out,
+                    uint64_t first_position) {
+  const size_t at = out->size();
+  // resize_and_overwrite would skip the zero fill; C++23.
+  out->resize(at + EncodedRowBatchSize(rows));
+  EncodeRowBatchTo(rows, schema_fingerprint, out->data() + at, first_position);
 }
 
 void SetRowBatchFirstPosition(std::string* encoded, size_t at, uint64_t first_position) {
@@ -236,26 +247,13 @@ Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBat
           static_cast<size_t>(static_cast<const int32_t*>(col.values_data())[col.length()]) +
           static_cast<size_t>(Get<int32_t>(p.values + n * 4));
     col.Reserve(col.length() + static_cast<int64_t>(n), string_bytes);
-    for (uint64_t i = 0; i < n; ++i) {
-      if (p.validity != nullptr && !Bit(p.validity, i)) {
-        col.AppendNull();
-        continue;
-      }
-      switch (type) {
-        case ColumnType::kString: {
-          const int32_t b = Get<int32_t>(p.values + i * 4);
-          const int32_t e = Get<int32_t>(p.values + (i + 1) * 4);
-          col.AppendString(std::string_view(p.strings + b, static_cast<size_t>(e - b)));
-          break;
-        }
-        case ColumnType::kInt64:
-        case ColumnType::kTimestamp: col.AppendInt64(Get<int64_t>(p.values + i * 8)); break;
-        case ColumnType::kFloat64: col.AppendFloat64(Get<double>(p.values + i * 8)); break;
-        case ColumnType::kBool:
-          col.AppendBool(Bit(reinterpret_cast<const uint8_t*>(p.values), i));
-          break;
-      }
+    int64_t nulls = 0;
+    if (p.validity != nullptr) {
+      for (uint64_t i = 0; i < n; ++i) nulls += Bit(p.validity, i) ? 0 : 1;
     }
+    // The encoding is the Arrow layout: whole buffers at once.
+    col.AppendArrow(nulls > 0 ? p.validity : nullptr, nulls, p.values, p.strings,
+                    static_cast<int64_t>(n));
   }
   for (uint64_t i = 0; i < n; ++i) out->CommitRow();
   return Status::OK();

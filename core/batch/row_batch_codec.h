@@ -60,6 +60,11 @@ uint64_t SchemaFingerprint(const Schema& schema);
 // Appends the encoding of `rows` to *out, growing it at most once.
 void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out,
                     uint64_t first_position = 0);
+// The same into memory the caller holds (a mapping shared with a sink's
+// worker, say): EncodedRowBatchSize(rows) bytes at `out`.
+size_t EncodedRowBatchSize(const RowBatch& rows);
+void EncodeRowBatchTo(const RowBatch& rows, uint64_t schema_fingerprint, char* out,
+                      uint64_t first_position = 0);
 // Overwrites first_position of the record encoded at (*encoded)[at...]: a
 // caller can encode outside a lock and number the rows under it.
 void SetRowBatchFirstPosition(std::string* encoded, size_t at, uint64_t first_position);

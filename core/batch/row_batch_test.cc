@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <cstring>
+
 #include "sinkhost/arrow.hpp"
 
 using namespace sinkhost;
@@ -98,6 +100,32 @@ class RowBatchTest : public QObject {
     BatchView view;
     QVERIFY(BatchView::Make(s.get(), a.get(), &view).ok());
     for (int64_t i = 0; i < r; ++i) CheckPatternRow(view, i, i);
+  }
+
+  // Raw Arrow buffers as a decoder finds them: string offsets that start
+  // past 0 and are not 4-byte aligned, a validity bitmap, appended after
+  // rows already there.
+  void appendArrowTakesUnalignedBuffersAndRebasesOffsets() {
+    ColumnBuilder col(ColumnType::kString);
+    col.AppendString("before");
+    alignas(8) char raw[64] = {};
+    const int32_t offsets[] = {3, 6, 6, 10};  // "abc" "" "defg" in "xxxabcdefg"
+    std::memcpy(raw + 1, offsets, sizeof(offsets));  // misaligned on purpose
+    const char strings[] = "xxxabcdefg";
+    const uint8_t validity = 0b101;  // the second value is null
+    col.AppendArrow(&validity, 1, raw + 1, strings, 3);
+    QCOMPARE(col.length(), int64_t(4));
+    QCOMPARE(col.null_count(), int64_t(1));
+    QCOMPARE(col.String(0), std::string_view("before"));
+    QCOMPARE(col.String(1), std::string_view("abc"));
+    QVERIFY(col.IsNull(2));
+    QCOMPARE(col.String(3), std::string_view("defg"));
+
+    ColumnBuilder ints(ColumnType::kInt64);
+    const int64_t values[] = {7, -1};
+    ints.AppendArrow(nullptr, 0, values, nullptr, 2);
+    QCOMPARE(ints.Int64(1), int64_t(-1));
+    QVERIFY(!ints.IsNull(0));
   }
 
   // Slices at odd offsets, each appended after the previous: every value,

@@ -15,6 +15,7 @@
 
 #include "core/batch/row_batch.h"
 #include "core/batch/row_batch_codec.h"
+#include "core/isolation/batch_area.h"
 #include "core/isolation/worker_exit.h"
 #include "core/isolation/worker_protocol.h"
 #include "core/plugin/plugin_library.h"
@@ -69,6 +70,10 @@ struct WorkerState {
   // a plugin may keep a batch past the write.
   std::vector<std::unique_ptr<Schema>> foreign_schemas;
   int64_t cpu_seconds_per_call = 0;
+  // The last batch of the stream's schema, once the plugin released it:
+  // refilled for the next write, so that its buffers are not allocated
+  // (and faulted in) again for every batch.
+  std::shared_ptr<RowBatch> spare;
 };
 
 Status NeedSink(const WorkerState& s) {
@@ -106,6 +111,7 @@ Status Open(WorkerState* s, WireReader* in) {
   if (!in->Str(&stream)) return Status::InvalidArgument("a garbled open request");
   SINKHOST_RETURN_NOT_OK(ReadSchema(in, schema.get()));
   SINKHOST_RETURN_NOT_OK(NeedSink(*s));
+  s->spare.reset();  // of the schema replaced here
   s->schema = std::move(schema);
   s->fingerprint = SchemaFingerprint(*s->schema);
   s->arrow_schema.reset();
@@ -114,7 +120,7 @@ Status Open(WorkerState* s, WireReader* in) {
   return s->sink->Open(stream, *s->schema);
 }
 
-Status Write(WorkerState* s, WireReader* in) {
+Status Write(WorkerState* s, WireReader* in, BatchAreaReader* area) {
   std::string batch_id;
   sinkhost_batch_info info{};
   info.struct_size = sizeof(info);
@@ -142,20 +148,36 @@ Status Write(WorkerState* s, WireReader* in) {
     s->foreign_schemas.push_back(std::move(schema));
     rows_schema = s->foreign_schemas.back().get();
   }
-  auto rows = std::make_shared<RowBatch>(*rows_schema);
-  SINKHOST_RETURN_NOT_OK(DecodeRowBatch(in->rest(), fingerprint, rows.get()));
+  uint64_t encoded_bytes = 0;
+  if (!in->U64(&encoded_bytes)) return Status::InvalidArgument("a garbled write request");
+  std::string_view encoded;
+  SINKHOST_RETURN_NOT_OK(area->View(encoded_bytes, &encoded));
+  std::shared_ptr<RowBatch> rows;
+  if (rows_schema == s->schema.get() && s->spare != nullptr) {
+    rows = std::move(s->spare);
+    rows->Clear();
+  } else {
+    rows = std::make_shared<RowBatch>(*rows_schema);
+  }
+  SINKHOST_RETURN_NOT_OK(DecodeRowBatch(encoded, fingerprint, rows.get()));
   UniqueArray array;
   RowBatch::ExportToArrow(rows, array.get());
-  rows.reset();  // the array holds the batch now
-  CpuLimitForCall cpu(s->cpu_seconds_per_call);
-  return s->sink->Write(arrow_schema, std::move(array), info);
+  Status st;
+  {
+    CpuLimitForCall cpu(s->cpu_seconds_per_call);
+    st = s->sink->Write(arrow_schema, std::move(array), info);
+  }
+  // Only this function still holds the batch: the plugin let it go.
+  if (rows_schema == s->schema.get() && rows.use_count() == 1) s->spare = std::move(rows);
+  return st;
 }
 
 }  // namespace
 
-int RunSinkWorker(int fd) {
+int RunSinkWorker(int fd, int batch_fd) {
   std::set_new_handler(OutOfMemory);
   WorkerState state;
+  BatchAreaReader area(batch_fd);
   uint32_t type = 0;
   std::string payload;
   for (;;) {
@@ -176,7 +198,7 @@ int RunSinkWorker(int fd) {
         st = Open(&state, &in);
         break;
       case Call::kWrite:
-        st = Write(&state, &in);
+        st = Write(&state, &in, &area);
         break;
       case Call::kFlush: {
         st = NeedSink(state);

@@ -5,9 +5,10 @@
 // loop. It loads one plugin exactly as the host does (PluginLibrary: the
 // same descriptor and ABI checks), creates one sink instance in process
 // here, and answers the host's requests (worker_protocol.h) one at a time
-// until the host closes the socket. Batches arrive encoded with the
-// write-ahead log's RowBatchCodec and are handed to the plugin as Arrow C
-// Data arrays rebuilt from it.
+// until the host closes the socket (descriptor `fd`). Batches arrive
+// encoded with the write-ahead log's RowBatchCodec in the host's batch area
+// (batch_area.h, descriptor `batch_fd`) and are handed to the plugin as
+// Arrow C Data arrays rebuilt from it.
 //
 // Limits the host asks for are applied here, to this process: the address
 // space (RLIMIT_AS) before the plugin is loaded, and CPU time per call
@@ -22,7 +23,7 @@ namespace sinkhost::worker {
 
 // Serves requests on `fd` until the host closes it; returns the process's
 // exit code (0 after a clean end, 2 on a garbled frame).
-int RunSinkWorker(int fd);
+int RunSinkWorker(int fd, int batch_fd);
 
 }  // namespace sinkhost::worker
 

@@ -5,7 +5,7 @@
 // with its end of a socket as file descriptor 3 (see sink_worker.h). Not
 // meant to be started by hand.
 //
-//   sinkhost-sink-worker --fd 3
+//   sinkhost-sink-worker --fd 3 --batch-fd 4
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -17,9 +17,9 @@
 #include "core/isolation/sink_worker.h"
 
 int main(int argc, char** argv) {
-  if (argc != 3 || std::strcmp(argv[1], "--fd") != 0) {
+  if (argc != 5 || std::strcmp(argv[1], "--fd") != 0 || std::strcmp(argv[3], "--batch-fd") != 0) {
     std::fprintf(stderr,
-                 "usage: sinkhost-sink-worker --fd N\n"
+                 "usage: sinkhost-sink-worker --fd N --batch-fd M\n"
                  "Runs a sink plugin for sinkhost, which starts it; not meant to be run by hand.\n");
     return 2;
   }
@@ -29,5 +29,5 @@ int main(int argc, char** argv) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) return 0;
   signal(SIGPIPE, SIG_IGN);
-  return sinkhost::worker::RunSinkWorker(std::atoi(argv[2]));
+  return sinkhost::worker::RunSinkWorker(std::atoi(argv[2]), std::atoi(argv[4]));
 }

@@ -12,7 +12,11 @@
 //   kCreate      options (count, then key and value each)    status
 //   kOpen        stream name, schema                         status
 //   kWrite       batch id, first sequence, row count, flags,
-//                attempt, then the rows (RowBatchCodec)      status
+//                attempt, schema, and the byte count of the
+//                rows (RowBatchCodec) in the batch area      status
+//
+// The rows themselves are not in the frame: the host encodes them into a
+// shared memory area (batch_area.h) the worker maps read-only.
 //   kFlush, kClose                                           status
 //
 // A reply's type is its request's with kReplyBit set. Integers are

@@ -76,6 +76,8 @@ int64_t WorkerSinkInstance::TimeoutMs(worker::Call call) const {
 }
 
 Status WorkerSinkInstance::StartWorker() {
+  char* area = nullptr;  // created now, so that each worker gets it at spawn
+  SINKHOST_RETURN_NOT_OK(batch_area_.Reserve(0, &area));
   int pair[2], out[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
     return Status::IoError(std::string("socketpair: ") + std::strerror(errno));
@@ -91,9 +93,10 @@ Status WorkerSinkInstance::StartWorker() {
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
   posix_spawn_file_actions_adddup2(&actions, out[1], 2);
   posix_spawn_file_actions_adddup2(&actions, pair[1], 3);
+  posix_spawn_file_actions_adddup2(&actions, batch_area_.read_only_fd(), 4);
   // Nothing else of the host's (its listening sockets, its logs) reaches
   // the plugin.
-  posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 5);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, all;
@@ -104,9 +107,9 @@ Status WorkerSinkInstance::StartWorker() {
   posix_spawnattr_setpgroup(&attr, 0);          // a group of its own, killed as one
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-  std::string fd_arg = "3";
   char* argv[] = {const_cast<char*>(options_.executable.c_str()), const_cast<char*>("--fd"),
-                  fd_arg.data(), nullptr};
+                  const_cast<char*>("3"), const_cast<char*>("--batch-fd"),
+                  const_cast<char*>("4"), nullptr};
   pid_t pid = 0;
   const int rc = ::posix_spawn(&pid, options_.executable.c_str(), &actions, &attr, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -308,8 +311,12 @@ Status WorkerSinkInstance::Write(const ArrowSchema* schema, UniqueArray batch,
   w.U64(info.flags);
   w.U32(info.attempt);
   worker::WriteSchema(&w, rows->schema());
-  EncodeRowBatch(*rows, SchemaFingerprint(rows->schema()), &w.data());
-  batch.reset();  // the rows are in the request; let the batch go
+  const size_t encoded_bytes = EncodedRowBatchSize(*rows);
+  char* area = nullptr;
+  SINKHOST_RETURN_NOT_OK(batch_area_.Reserve(encoded_bytes, &area));
+  EncodeRowBatchTo(*rows, SchemaFingerprint(rows->schema()), area);
+  w.U64(encoded_bytes);
+  batch.reset();  // the rows are in the batch area; let the batch go
   std::string reply;
   Status st = Request(worker::Call::kWrite, w.data(), &reply);
   if (st.ok()) {

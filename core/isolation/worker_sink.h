@@ -39,6 +39,7 @@
 #include <string>
 #include <thread>
 
+#include "core/isolation/batch_area.h"
 #include "core/isolation/worker_protocol.h"
 #include "core/plugin/plugin_library.h"
 
@@ -100,6 +101,7 @@ class WorkerSinkInstance final : public SinkInstance {
   PluginInfo info_;  // from the worker's load; constant after Create
 
   // Used by the caller's thread only.
+  worker::BatchArea batch_area_;  // outlives workers: each new one maps it
   int socket_ = -1;
   bool open_ = false;
   std::thread output_thread_;
