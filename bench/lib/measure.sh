@@ -75,13 +75,19 @@ measure_ingest() {
 }
 
 # ---- HTTP ---------------------------------------------------------------------
+# The discard plugin is outside the host's own plugin directory, so it
+# would run in a worker by default; the HTTP rows measure the host, so it
+# runs in process (the baseline host, HOST_BINARY, knows no isolation key).
+discard_sink() {
+  if [[ -n ${HOST_BINARY:-} ]]; then echo "{plugin: discard}"; else echo "{plugin: discard, isolation: in_process}"; fi
+}
 discard_host_config() {
-  cat <<'EOF'
+  cat <<EOF
 streams:
   events:
     schema: plausible
     sinks:
-      - {plugin: discard}
+      - $(discard_sink)
 EOF
 }
 
@@ -505,7 +511,7 @@ streams:
     schema: plausible
     wal: {fsync: $WAL_POLICY}
     sinks:
-      - {plugin: discard}
+      - $(discard_sink)
 EOF
 }
 

@@ -130,6 +130,36 @@ class StatsSnapshotTest : public QObject {
     QCOMPARE(s.streams[1].sinks[1].quarantined_rows, std::optional<quint64>(7));
   }
 
+  // A host with process isolation: where each sink runs, its worker, and a
+  // call stuck past its timeout.
+  void readsIsolationWorkerAndStuckCall() {
+    QByteArray json(kStats);
+    json.replace("\"last_flush\": null, \"recent\": [ ]},",
+                 "\"last_flush\": null, \"recent\": [ ], \"isolation\": \"process\",\n"
+                 "  \"worker\": {\"pid\": 4242, \"restarts\": 3, \"restarts_by_reason\": "
+                 "{\"SIGSEGV\": 3},\n"
+                 "    \"last_crash\": \"died of SIGSEGV during write of batch b:1-7\", "
+                 "\"last_crash_at\": null, \"recoveries_ms\": [20.5]},\n"
+                 "  \"stuck\": {\"call\": \"write\", \"batch_id\": \"b:1-7\", "
+                 "\"for_ms\": 61000.5}},");
+    const StatsSnapshot s = MustParse(json);
+    const SinkSnapshot& w = s.streams[1].sinks[0];
+    QCOMPARE(w.isolation, "process");
+    QVERIFY(w.worker.has_value());
+    QCOMPARE(w.worker->pid, qint64(4242));
+    QCOMPARE(w.worker->restarts, quint64(3));
+    QCOMPARE(w.worker->last_crash, "died of SIGSEGV during write of batch b:1-7");
+    QVERIFY(w.stuck.has_value());
+    QCOMPARE(w.stuck->call, "write");
+    QCOMPARE(w.stuck->batch_id, "b:1-7");
+    QCOMPARE(w.stuck->for_ms, 61000.5);
+    // A host without isolation sends none of it.
+    const SinkSnapshot& archive = s.streams[1].sinks[1];
+    QVERIFY(archive.isolation.isEmpty());
+    QVERIFY(!archive.worker.has_value());
+    QVERIFY(!archive.stuck.has_value());
+  }
+
   void keepsTheHostsOrderNotAlphabetical() {
     const StatsSnapshot s = MustParse(kStats);
     QCOMPARE(s.streams[0].name, "zeta");

@@ -4,7 +4,7 @@
 // The dashboard window against a real sinkhost process (tests/support/
 // host_process): what people see after posting events, clicking Flush,
 // stopping and restarting the host, switching hosts in the connect dialog,
-// and with a sink that cannot connect.
+// with a sink that cannot connect, and with a sink whose worker dies.
 // A host that does not start fails the test; nothing here is skipped.
 #include "gui/widgets/dashboard_window.h"
 
@@ -13,6 +13,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
+
+#include <signal.h>
 
 #include "gui/app/dashboard_controller.h"
 #include "gui/model/stats_snapshot.h"
@@ -208,6 +210,32 @@ class DashboardWindowTest : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(d.Link(), QString("connected"), kWaitMs);
     QCOMPARE(host.Ingest("POST", "/v1/streams/events/events", Events(3)).status, 202);
     QTRY_COMPARE_WITH_TIMEOUT(d.Text("depthEvents/events"), QString("3"), kWaitMs);
+  }
+
+  // A sink in a worker process: the panel shows its pid, and after the
+  // worker dies, the restart and what ended it.
+  void workerPidRestartsAndLastCrash() {
+    const std::string config =
+        Replace(Replace(kSqliteConfig, "flush_interval: 1h", "flush_interval: 200ms"),
+                "{plugin: sqlite,", "{plugin: sqlite, isolation: process,");
+    HostProcess host;
+    QVERIFY2(host.Start(config), host.output().c_str());
+    Dashboard d(host.admin_port());
+    QCOMPARE(host.Ingest("POST", "/v1/streams/events/events", Events(2)).status, 202);
+    QTRY_VERIFY_WITH_TIMEOUT(d.Text("sinkIsolation/events/sqlite").startsWith("Runs in worker pid "),
+                             kWaitMs);
+    const QString text = d.Text("sinkIsolation/events/sqlite");
+    const qint64 pid = text.section(' ', 4, 4).toLongLong();
+    QVERIFY2(pid > 0, qPrintable(text));
+    QVERIFY2(text.contains("restarts 0"), qPrintable(text));
+
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSEGV), 0);
+    QCOMPARE(host.Ingest("POST", "/v1/streams/events/events", Events(2)).status, 202);
+    QTRY_VERIFY_WITH_TIMEOUT(d.Text("sinkIsolation/events/sqlite").contains("restarts 1"), kWaitMs);
+    QVERIFY2(d.Text("sinkIsolation/events/sqlite").contains("last: died of SIGSEGV"),
+             qPrintable(d.Text("sinkIsolation/events/sqlite")));
+    QTRY_VERIFY_WITH_TIMEOUT(d.Text("totals/events/sqlite").startsWith("Delivered 4 rows"),
+                             kWaitMs);
   }
 
   void failingSinkShowsStateAndError() {
