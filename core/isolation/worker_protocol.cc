@@ -228,11 +228,11 @@ FrameRead ReadExactly(int fd, char* out, size_t size, int64_t timeout_ms,
   while (size > 0) {
     int wait = -1;
     if (timeout_ms >= 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            deadline - std::chrono::steady_clock::now())
-                            .count();
-      if (left <= 0) return FrameRead::kTimedOut;
-      wait = static_cast<int>(std::min<int64_t>(left, 1 << 30));
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) return FrameRead::kTimedOut;
+      // Rounded up: a deadline is never called before it has passed.
+      wait = static_cast<int>(std::min<int64_t>(
+          std::chrono::ceil<std::chrono::milliseconds>(left).count(), 1 << 30));
     }
     pollfd p{fd, POLLIN, 0};
     const int ready = ::poll(&p, 1, wait);
