@@ -47,15 +47,17 @@ CallResult WorkerCheckedSink::Open(const std::string& stream, const Schema& sche
   return Result(st, before);
 }
 
+Status WorkerCheckedSink::ReopenIfLost() {
+  // A worker lost by an earlier call: a new one is opened first, as the
+  // host's sink runner does before it writes again.
+  if (!opened_ || instance_->is_open()) return Status::OK();
+  return instance_->Open(stream_, open_schema_);
+}
+
 CallResult WorkerCheckedSink::WriteAt(std::shared_ptr<const RowBatch> batch,
                                       const Schema& schema, uint64_t first_sequence) {
   const uint64_t before = restarts();
-  // A worker lost by an earlier call: a new one is opened first, as the
-  // host's sink runner does before it writes again.
-  if (opened_ && !instance_->is_open()) {
-    const Status st = instance_->Open(stream_, open_schema_);
-    if (!st.ok()) return Result(st, before);
-  }
+  if (Status st = ReopenIfLost(); !st.ok()) return Result(st, before);
   UniqueSchema arrow_schema;
   schema.ExportToArrow(arrow_schema.get());
   const auto rows = static_cast<uint64_t>(batch->num_rows());
@@ -68,10 +70,7 @@ CallResult WorkerCheckedSink::WriteAt(std::shared_ptr<const RowBatch> batch,
 
 CallResult WorkerCheckedSink::Flush() {
   const uint64_t before = restarts();
-  if (opened_ && !instance_->is_open()) {
-    const Status st = instance_->Open(stream_, open_schema_);
-    if (!st.ok()) return Result(st, before);
-  }
+  if (Status st = ReopenIfLost(); !st.ok()) return Result(st, before);
   return Result(instance_->Flush(), before);
 }
 

@@ -39,6 +39,7 @@ class WorkerCheckedSink final : public CheckedSink {
   // The result of a call that began with `restarts_before` workers lost.
   CallResult Result(const Status& st, uint64_t restarts_before) const;
   uint64_t restarts() const { return instance_ ? instance_->worker_stats().restarts : 0; }
+  Status ReopenIfLost();
 
   const WorkerSinkOptions worker_;
   std::unique_ptr<SinkInstance> instance_;

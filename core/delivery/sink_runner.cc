@@ -66,13 +66,6 @@ Status SinkRunner::Timed(const char* call, const std::string& batch_id, Fn&& fn)
   return st;
 }
 
-int64_t SinkRunner::TimeoutMs(const std::string& call) const {
-  if (call == "write") return timeouts_.write_ms;
-  if (call == "flush") return timeouts_.flush_ms;
-  if (call == "close") return timeouts_.close_ms;
-  return timeouts_.open_ms;
-}
-
 SinkRunner::~SinkRunner() { Stop(Clock::now()); }
 
 Status SinkRunner::OpenNow() {
@@ -424,7 +417,7 @@ SinkStats SinkRunner::Stats() const {
   if (call_ != nullptr) {
     const double ms =
         std::chrono::duration<double, std::milli>(Clock::now() - call_since_).count();
-    if (ms > static_cast<double>(TimeoutMs(call_))) {
+    if (ms > static_cast<double>(timeouts_.ForCall(call_))) {
       s.state = SinkState::kStuck;
       s.stuck_call = call_;
       s.stuck_batch_id = call_batch_id_;

@@ -177,7 +177,6 @@ class SinkRunner {
   // the call in progress, for the stuck state.
   template <typename Fn>
   Status Timed(const char* call, const std::string& batch_id, Fn&& fn);
-  int64_t TimeoutMs(const std::string& call) const;
 
   // Constant after construction.
   const std::string stream_;

@@ -66,15 +66,6 @@ WorkerSinkInstance::~WorkerSinkInstance() {
   StopWorker();
 }
 
-int64_t WorkerSinkInstance::TimeoutMs(worker::Call call) const {
-  switch (call) {
-    case worker::Call::kWrite: return options_.timeouts.write_ms;
-    case worker::Call::kFlush: return options_.timeouts.flush_ms;
-    case worker::Call::kClose: return options_.timeouts.close_ms;
-    default: return options_.timeouts.open_ms;
-  }
-}
-
 Status WorkerSinkInstance::StartWorker() {
   char* area = nullptr;  // created now, so that each worker gets it at spawn
   SINKHOST_RETURN_NOT_OK(batch_area_.Reserve(0, &area));
@@ -158,7 +149,8 @@ Status WorkerSinkInstance::Request(worker::Call call, const std::string& payload
     return Lost(call, false, "closed its socket");
   uint32_t type = 0;
   std::string reply;
-  switch (worker::ReadFrame(socket_, TimeoutMs(call), &type, &reply)) {
+  const int64_t timeout_ms = options_.timeouts.ForCall(worker::CallName(call));
+  switch (worker::ReadFrame(socket_, timeout_ms, &type, &reply)) {
     case worker::FrameRead::kOk:
       break;
     case worker::FrameRead::kTimedOut:
@@ -220,7 +212,7 @@ Status WorkerSinkInstance::Lost(worker::Call call, bool kill, const std::string&
   std::string how;
   if (timed_out) {
     how = "was killed: its " + during + " did not return within " +
-          std::to_string(TimeoutMs(call)) + " ms";
+          std::to_string(options_.timeouts.ForCall(worker::CallName(call))) + " ms";
   } else if (interrupted) {
     how = "was stopped during " + during;
   } else if (reason == "memory") {

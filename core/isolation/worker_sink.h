@@ -85,7 +85,6 @@ class WorkerSinkInstance final : public SinkInstance {
   // the deadline is reaped and recorded (Lost), and the call fails
   // retryable; otherwise the worker's own status is returned.
   Status Request(worker::Call call, const std::string& payload, std::string* reply_rest);
-  int64_t TimeoutMs(worker::Call call) const;
   // Reaps the worker (killing its process group first when `kill`),
   // records why it ended and returns the retryable status for the call.
   Status Lost(worker::Call call, bool kill, const std::string& what);

@@ -110,6 +110,15 @@ struct CallTimeouts {
   int64_t write_ms = 60000;
   int64_t flush_ms = 60000;
   int64_t close_ms = 10000;
+
+  // The limit of the call named "write", "flush" or "close"; any other
+  // ("load", "create", "open") has open_ms.
+  int64_t ForCall(std::string_view call) const {
+    if (call == "write") return write_ms;
+    if (call == "flush") return flush_ms;
+    if (call == "close") return close_ms;
+    return open_ms;
+  }
 };
 
 // A sink's worker process as the stats show it (process isolation only).

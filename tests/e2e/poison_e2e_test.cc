@@ -51,13 +51,6 @@ std::string Config() {
          "reject: \"{dir}/reject\"}}\n";
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<std::string> Lines(const std::string& path) {
   std::vector<std::string> out;
   std::istringstream in(ReadFile(path));
@@ -70,18 +63,6 @@ std::multiset<int64_t> Ids(const std::vector<std::string>& lines) {
   std::multiset<int64_t> out;
   for (const std::string& l : lines) out.insert(std::stoll(l));
   return out;
-}
-
-QJsonObject Json(const std::string& text) {
-  return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
-}
-
-// streams.items.sinks.<sink> of /api/stats.
-QJsonObject SinkStats(HostProcess& host, const char* sink) {
-  HttpResult r = host.Admin("GET", "/api/stats");
-  if (r.status != 200) qFatal("GET /api/stats: %d %s", r.status, r.body.c_str());
-  return Json(r.body)["streams"].toObject()["items"].toObject()["sinks"].toObject()[sink]
-      .toObject();
 }
 
 }  // namespace
@@ -128,7 +109,7 @@ class PoisonE2ETest : public QObject {
     std::set<int64_t> quarantined;
     const std::regex iso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)");
     for (const std::string& line : lines) {
-      QJsonObject o = Json(line);
+      QJsonObject o = JsonObject(line);
       QVERIFY2(!o.isEmpty(), line.c_str());
       QCOMPARE(o["stream"].toString(), QString("items"));
       QCOMPARE(o["sink"].toString(), QString("picky"));
@@ -144,12 +125,12 @@ class PoisonE2ETest : public QObject {
     QCOMPARE(quarantined, kRejected);
 
     // /api/stats counts them; nothing is counted as lost.
-    QJsonObject picky = SinkStats(host, "picky");
+    QJsonObject picky = host.SinkStats("items", "picky");
     QCOMPARE(picky["quarantined_rows"].toInteger(), qint64(kRejected.size()));
     QCOMPARE(picky["quarantine_rows"].toInteger(), qint64(kRejected.size()));
     QCOMPARE(picky["failed_rows"].toInteger(), qint64(0));
     QCOMPARE(picky["delivered_rows"].toInteger(), qint64(kEvents - kRejected.size()));
-    QCOMPARE(SinkStats(host, "db")["delivered_rows"].toInteger(), qint64(kEvents));
+    QCOMPARE(host.SinkStats("items", "db")["delivered_rows"].toInteger(), qint64(kEvents));
     HttpResult m = host.Admin("GET", "/metrics");
     QVERIFY2(m.body.find("\nsinkhost_sink_quarantine_rows{stream=\"items\",sink=\"picky\"} 3\n") !=
                  std::string::npos,
@@ -159,18 +140,19 @@ class PoisonE2ETest : public QObject {
     QCOMPARE(host.Terminate(), 0);
     { std::ofstream reject(dir + "/reject", std::ios::trunc); }
     QVERIFY2(host.Restart(), host.output().c_str());
-    QCOMPARE(SinkStats(host, "picky")["quarantine_rows"].toInteger(), qint64(kRejected.size()));
+    QCOMPARE(host.SinkStats("items", "picky")["quarantine_rows"].toInteger(),
+             qint64(kRejected.size()));
 
     // Replay: without ?stream, as only `items` has a sink named picky.
     HttpResult r = host.Admin("POST", "/api/quarantine/replay?sink=picky");
     QVERIFY2(r.status == 200, r.body.c_str());
-    QJsonObject answer = Json(r.body);
+    QJsonObject answer = JsonObject(r.body);
     QCOMPARE(answer["stream"].toString(), QString("items"));
     QCOMPARE(answer["rows"].toInteger(), qint64(kRejected.size()));
     QTRY_COMPARE_WITH_TIMEOUT(Ids(Lines(dir + "/picky.txt")), all, 15000);
     QTRY_VERIFY_WITH_TIMEOUT(!std::filesystem::exists(file + ".replaying"), 15000);
     QCOMPARE(Lines(file).size(), size_t(0));
-    picky = SinkStats(host, "picky");
+    picky = host.SinkStats("items", "picky");
     QCOMPARE(picky["quarantine_rows"].toInteger(), qint64(0));
     QCOMPARE(picky["delivered_rows"].toInteger(), qint64(kRejected.size()));  // since the restart
     // SQLite was not sent them again.
@@ -178,7 +160,7 @@ class PoisonE2ETest : public QObject {
              std::to_string(kEvents));
     r = host.Admin("POST", "/api/quarantine/replay?sink=picky");
     QVERIFY2(r.status == 200, r.body.c_str());
-    QCOMPARE(Json(r.body)["rows"].toInteger(), qint64(0));
+    QCOMPARE(JsonObject(r.body)["rows"].toInteger(), qint64(0));
     QCOMPARE(host.Terminate(), 0);
   }
 };

@@ -97,13 +97,6 @@ Run RunProgram(const std::string& program, const QStringList& args,
 
 std::string Sinkhost() { return BuildDir() + "/bin/sinkhost"; }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);

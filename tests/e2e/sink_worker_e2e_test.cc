@@ -72,13 +72,6 @@ std::string FaultyConfig() {
          "}}\n";
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The ids in a broken_sink's NDJSON file, repeats kept.
 std::multiset<int64_t> FileIds(const std::string& path) {
   std::multiset<int64_t> out;
@@ -89,17 +82,6 @@ std::multiset<int64_t> FileIds(const std::string& path) {
     if (std::regex_search(line, m, id)) out.insert(std::stoll(m[1]));
   }
   return out;
-}
-
-QJsonObject Json(const std::string& text) {
-  return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
-}
-
-QJsonObject SinkStats(HostProcess& host, const char* sink) {
-  HttpResult r = host.Admin("GET", "/api/stats");
-  if (r.status != 200) qFatal("GET /api/stats: %d %s", r.status, r.body.c_str());
-  return Json(r.body)["streams"].toObject()["items"].toObject()["sinks"].toObject()[sink]
-      .toObject();
 }
 
 // Posts kRequests requests of kPerRequest events (ids from 1), paced, and
@@ -128,7 +110,7 @@ std::multiset<int64_t> AllIds() {
 // The median of the healthy sink's recent flush durations, milliseconds.
 double MedianFlushMs(HostProcess& host) {
   std::vector<double> ms;
-  for (const QJsonValue& r : SinkStats(host, "db")["recent"].toArray())
+  for (const QJsonValue& r : host.SinkStats("items", "db")["recent"].toArray())
     if (r.toObject()["ok"].toBool()) ms.push_back(r.toObject()["duration_ms"].toDouble());
   if (ms.empty()) return -1;
   std::sort(ms.begin(), ms.end());
@@ -193,7 +175,7 @@ class SinkWorkerE2ETest : public QObject {
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) continue;
       ++quarantined;
-      const QJsonObject o = Json(line);
+      const QJsonObject o = JsonObject(line);
       QCOMPARE(o["row"].toObject()["id"].toInteger(), qint64(kPoisonId));
       const std::string reason = o["error"].toString().toStdString();
       QVERIFY2(reason.find("worker crashed (SIGSEGV)") != std::string::npos, reason.c_str());
@@ -211,9 +193,9 @@ class SinkWorkerE2ETest : public QObject {
                             .arg(faulty_ms)));
 
     // Stats: each sink's isolation, its worker and what ended the lost ones.
-    QCOMPARE(SinkStats(host, "db")["isolation"].toString(), QString("in_process"));
-    QVERIFY(SinkStats(host, "db")["worker"].isNull());
-    const QJsonObject crashy = SinkStats(host, "crashy");
+    QCOMPARE(host.SinkStats("items", "db")["isolation"].toString(), QString("in_process"));
+    QVERIFY(host.SinkStats("items", "db")["worker"].isNull());
+    const QJsonObject crashy = host.SinkStats("items", "crashy");
     QCOMPARE(crashy["isolation"].toString(), QString("process"));
     const QJsonObject worker = crashy["worker"].toObject();
     QVERIFY2(worker["restarts"].toInteger() >= 1, qPrintable(QJsonDocument(crashy).toJson()));
@@ -225,10 +207,10 @@ class SinkWorkerE2ETest : public QObject {
     qInfo("crashy: %lld workers lost; poison: %lld; recoveries (ms): %s",
           static_cast<long long>(worker["restarts"].toInteger()),
           static_cast<long long>(
-              SinkStats(host, "poison")["worker"].toObject()["restarts"].toInteger()),
+              host.SinkStats("items", "poison")["worker"].toObject()["restarts"].toInteger()),
           QJsonDocument(worker["recoveries_ms"].toArray()).toJson(QJsonDocument::Compact)
               .constData());
-    const QJsonObject hangy = SinkStats(host, "hangy")["worker"].toObject();
+    const QJsonObject hangy = host.SinkStats("items", "hangy")["worker"].toObject();
     QCOMPARE(hangy["restarts_by_reason"].toObject()["timeout"].toInteger(), qint64(1));
 
     // /metrics counts the restarts by reason.
@@ -264,13 +246,13 @@ class SinkWorkerE2ETest : public QObject {
     QCOMPARE(r.status, 202);
 
     // Past its deadline the write shows as stuck, with the call, batch and time.
-    QTRY_COMPARE_WITH_TIMEOUT(SinkStats(host, "stuck")["state"].toString(), QString("stuck"),
+    QTRY_COMPARE_WITH_TIMEOUT(host.SinkStats("items", "stuck")["state"].toString(), QString("stuck"),
                               10000);
-    const QJsonObject stuck = SinkStats(host, "stuck")["stuck"].toObject();
+    const QJsonObject stuck = host.SinkStats("items", "stuck")["stuck"].toObject();
     QCOMPARE(stuck["call"].toString(), QString("write"));
     QVERIFY(!stuck["batch_id"].toString().isEmpty());
     QVERIFY(stuck["for_ms"].toDouble() >= 500);
-    QCOMPARE(SinkStats(host, "stuck")["isolation"].toString(), QString("in_process"));
+    QCOMPARE(host.SinkStats("items", "stuck")["isolation"].toString(), QString("in_process"));
     QVERIFY(Metric(host, "sinkhost_sink_stuck_seconds{stream=\"items\",sink=\"stuck\"}") >= 0.5);
     QCOMPARE(Metric(host, "sinkhost_sink_state{stream=\"items\",sink=\"stuck\",state=\"stuck\"}"),
              1.0);

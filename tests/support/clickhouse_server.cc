@@ -15,7 +15,7 @@
 #include <sstream>
 #include <vector>
 
-#include "tests/support/host_process.h"  // Http, FreePort
+#include "tests/support/host_process.h"  // Http, FreePort, ReadFile
 
 namespace sinkhost::testing {
 
@@ -23,13 +23,6 @@ namespace {
 
 constexpr int kStartTimeoutMs = 30000;
 constexpr int kStopTimeoutMs = 30000;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path);

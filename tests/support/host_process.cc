@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <QJsonDocument>
 #include <QThread>
 #include <chrono>
 #include <cstring>
@@ -96,6 +97,27 @@ std::vector<std::string> SqliteColumn(const std::string& db, const std::string& 
 std::string SqliteScalar(const std::string& db, const std::string& sql) {
   auto col = SqliteColumn(db, sql);
   return col.empty() ? "NO ROWS" : col[0];
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+QJsonObject JsonObject(const std::string& text) {
+  return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+}
+
+QJsonObject HostProcess::SinkStats(const std::string& stream, const std::string& sink) {
+  const HttpResult r = Admin("GET", "/api/stats");
+  if (r.status != 200) qFatal("GET /api/stats: %d %s", r.status, r.body.c_str());
+  return JsonObject(r.body)["streams"]
+      .toObject()[QString::fromStdString(stream)]
+      .toObject()["sinks"]
+      .toObject()[QString::fromStdString(sink)]
+      .toObject();
 }
 
 std::multiset<int64_t> SqliteIds(const std::string& db, const std::string& sql) {

@@ -10,6 +10,7 @@
 #ifndef SINKHOST_TESTS_SUPPORT_HOST_PROCESS_H_
 #define SINKHOST_TESTS_SUPPORT_HOST_PROCESS_H_
 
+#include <QJsonObject>
 #include <QProcess>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -46,6 +47,10 @@ std::string SqliteScalar(const std::string& db, const std::string& sql);
 // The first column of `sql`'s rows as integers, repeats kept (so tests can
 // count duplicates); an error is printed with qWarning and yields no ids.
 std::multiset<int64_t> SqliteIds(const std::string& db, const std::string& sql);
+// The whole file ("" when it cannot be read).
+std::string ReadFile(const std::string& path);
+// `text` as a JSON object (empty when it is not one).
+QJsonObject JsonObject(const std::string& text);
 
 class HostProcess {
  public:
@@ -97,6 +102,9 @@ class HostProcess {
   HttpResult Admin(const std::string& method, const std::string& path) {
     return Http(admin_port_, method, path);
   }
+  // streams.<stream>.sinks.<sink> of GET /api/stats; a failed request ends
+  // the test (qFatal) with the answer.
+  QJsonObject SinkStats(const std::string& stream, const std::string& sink);
 
  private:
   std::string WriteConfig(const std::string& config_template);
