@@ -70,7 +70,7 @@ bool BulkParser::Impl::ConvertObject(const simdjson::dom::element& value, int64_
   if (is_plausible) {
     field_errors.clear();
     const int64_t n = plausible.Convert(obj, rows, &field_errors);
-    if (n == 0) {
+    if (n == 0 && !field_errors.empty()) {
       *error = IngestError();
       error->line = line;
       error->errors = field_errors;

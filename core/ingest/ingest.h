@@ -22,14 +22,23 @@
 #include <vector>
 
 #include "core/batch/row_batch.h"
+#include "core/ingest/plausible_enrichment.h"
 #include "core/schema/schema.h"
 
 namespace sinkhost {
 
 // What the server adds to each event.
 struct RequestContext {
+  RequestContext() = default;
+  RequestContext(int64_t now, std::string_view ua) : now_us(now), user_agent(ua) {}
+
   int64_t now_us = 0;             // server time, microseconds since the epoch
   std::string_view user_agent;    // empty when the header is absent
+  // The client's address as text (the peer, or what trusted proxies said;
+  // never stored) and this thread's enrichment stage of the stream, or null
+  // when the stream is not enriched (plausible_enrichment.h).
+  std::string_view client_address;
+  PlausibleEnrichment* enrichment = nullptr;
 };
 
 // One or more problems with a request. For /api/event the body is
@@ -53,7 +62,9 @@ class PlausibleEventParser {
   ~PlausibleEventParser();
   // Parses one event body (JSON object, tracker or long field names) and
   // appends one row per domain to `rows`, whose schema must be
-  // Schema::Plausible(). Returns false and fills `error` on bad input.
+  // Schema::Plausible(). Returns false and fills `error` on bad input. A
+  // valid event the enrichment stage drops (a bot) appends no rows and
+  // returns true: the request is accepted, as Plausible accepts it.
   bool Parse(std::string_view body, const RequestContext& ctx, RowBatch* rows, IngestError* error);
 
  private:

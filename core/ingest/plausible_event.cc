@@ -100,6 +100,7 @@ const element* PlausibleEventConverter::Resolve(int slot) const {
 }
 
 void PlausibleEventConverter::BeginRequest(const RequestContext& ctx) {
+  ctx_ = ctx;
   now_us_ = ctx.now_us;
   has_user_agent_ = !ctx.user_agent.empty();
   user_agent_.clear();
@@ -309,20 +310,41 @@ int64_t PlausibleEventConverter::Convert(const object& event, RowBatch* rows,
     }
 
   if (errors->size() != errors_before) return 0;
-  AppendRows(rows);
-  return static_cast<int64_t>(domains_.size());
+  return AppendRows(rows);
 }
 
-void PlausibleEventConverter::AppendRows(RowBatch* rows) {
+int64_t PlausibleEventConverter::AppendRows(RowBatch* rows) {
+  PlausibleEnrichment* stage = ctx_.enrichment;
+  PlausibleEventFacts facts;
+  if (stage != nullptr) {
+    facts.name = ev_.name;
+    facts.url = ev_.url;
+    facts.hostname = ev_.hostname;
+    facts.has_referrer = ev_.has_referrer;
+    facts.referrer = ev_.referrer;
+    facts.engagement = ev_.name == "engagement";
+    if (stage->BeginEvent(ctx_, facts, &enriched_) == PlausibleEnrichment::Verdict::kDrop) return 0;
+  }
+  int64_t appended = 0;
   for (std::string_view domain : domains_) {
+    if (stage != nullptr &&
+        stage->ForDomain(ctx_, facts, domain, &enriched_) == PlausibleEnrichment::Verdict::kDrop)
+      continue;
+    ++appended;
     rows->column(pc::kTimestamp).AppendInt64(now_us_);
     rows->column(pc::kName).AppendString(ev_.name);
     rows->column(pc::kDomain).AppendString(domain);
     rows->column(pc::kUrl).AppendString(ev_.url);
     rows->column(pc::kHostname).AppendString(ev_.hostname);
     rows->column(pc::kPathname).AppendString(ev_.pathname);
-    if (ev_.has_referrer) rows->column(pc::kReferrer).AppendString(ev_.referrer);
-    else rows->column(pc::kReferrer).AppendNull();
+    // Enriched, the referrer column holds Plausible's cleaned referrer (host
+    // and path) instead of what was sent.
+    if (stage != nullptr && enriched_.has_traffic) {
+      AppendOptionalString(rows, pc::kReferrer, ev_.has_referrer && !enriched_.referrer.empty(),
+                           enriched_.referrer);
+    } else {
+      AppendOptionalString(rows, pc::kReferrer, ev_.has_referrer, ev_.referrer);
+    }
     if (ev_.has_screen_width) rows->column(pc::kScreenWidth).AppendInt64(ev_.screen_width);
     else rows->column(pc::kScreenWidth).AppendNull();
     rows->column(pc::kProps).AppendString(props_json_);
@@ -339,9 +361,44 @@ void PlausibleEventConverter::AppendRows(RowBatch* rows) {
     if (ev_.has_engagement_time)
       rows->column(pc::kEngagementTime).AppendInt64(ev_.engagement_time);
     else rows->column(pc::kEngagementTime).AppendNull();
-    if (has_user_agent_) rows->column(pc::kUserAgent).AppendString(user_agent_);
-    else rows->column(pc::kUserAgent).AppendNull();
+    AppendOptionalString(rows, pc::kUserAgent, has_user_agent_, user_agent_);
+    AppendEnriched(stage != nullptr, rows);
   }
+  return appended;
+}
+
+void PlausibleEventConverter::AppendOptionalString(RowBatch* rows, int column, bool present,
+                                                   std::string_view value) {
+  if (present) rows->column(column).AppendString(value);
+  else rows->column(column).AppendNull();
+}
+
+void PlausibleEventConverter::AppendEnriched(bool enriched, RowBatch* rows) {
+  const EnrichedColumns& e = enriched_;
+  const bool device = enriched && e.has_device;
+  AppendOptionalString(rows, pc::kBrowser, device, e.browser);
+  AppendOptionalString(rows, pc::kBrowserVersion, device, e.browser_version);
+  AppendOptionalString(rows, pc::kOperatingSystem, device, e.operating_system);
+  AppendOptionalString(rows, pc::kOperatingSystemVersion, device, e.operating_system_version);
+  AppendOptionalString(rows, pc::kScreenSize, device, e.screen_size);
+  const bool traffic = enriched && e.has_traffic;
+  AppendOptionalString(rows, pc::kReferrerSource, traffic, e.referrer_source);
+  AppendOptionalString(rows, pc::kUtmMedium, traffic, e.utm_medium);
+  AppendOptionalString(rows, pc::kUtmSource, traffic, e.utm_source);
+  AppendOptionalString(rows, pc::kUtmCampaign, traffic, e.utm_campaign);
+  AppendOptionalString(rows, pc::kUtmContent, traffic, e.utm_content);
+  AppendOptionalString(rows, pc::kUtmTerm, traffic, e.utm_term);
+  AppendOptionalString(rows, pc::kClickIdParam, traffic, e.click_id_param);
+  const bool location = enriched && e.has_location;
+  AppendOptionalString(rows, pc::kCountryCode, location, e.country_code);
+  AppendOptionalString(rows, pc::kSubdivision1Code, location, e.subdivision1_code);
+  AppendOptionalString(rows, pc::kSubdivision2Code, location, e.subdivision2_code);
+  if (location) rows->column(pc::kCityGeonameId).AppendInt64(e.city_geoname_id);
+  else rows->column(pc::kCityGeonameId).AppendNull();
+  if (enriched && e.has_user_id) rows->column(pc::kUserId).AppendInt64(e.user_id);
+  else rows->column(pc::kUserId).AppendNull();
+  if (enriched && e.has_session_id) rows->column(pc::kSessionId).AppendInt64(e.session_id);
+  else rows->column(pc::kSessionId).AppendNull();
 }
 
 }  // namespace sinkhost::ingest

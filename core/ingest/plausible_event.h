@@ -73,7 +73,8 @@ class PlausibleEventConverter {
   // domains, without calling CommitRow (the caller commits, so a bulk
   // request can undo all of its rows at once). Returns the number of rows
   // appended. On invalid input appends nothing, adds (field, message) pairs
-  // to *errors and returns 0.
+  // to *errors and returns 0. A valid event the enrichment stage drops (see
+  // plausible_enrichment.h) returns 0 and adds no error.
   int64_t Convert(const simdjson::dom::object& event, RowBatch* rows, FieldErrors* errors);
 
  private:
@@ -101,9 +102,13 @@ class PlausibleEventConverter {
   static FieldRef Lookup(std::string_view key);
   const simdjson::dom::element* Resolve(int slot) const;
 
-  void AppendRows(RowBatch* rows);
+  int64_t AppendRows(RowBatch* rows);
+  void AppendEnriched(bool enriched, RowBatch* rows);
+  static void AppendOptionalString(RowBatch* rows, int column, bool present,
+                                   std::string_view value);
 
   // Per request.
+  RequestContext ctx_;
   int64_t now_us_ = 0;
   bool has_user_agent_ = false;
   std::string user_agent_;
@@ -117,6 +122,7 @@ class PlausibleEventConverter {
   std::string props_json_;
   std::vector<std::string_view> domains_;
   PropsEncoder props_;
+  EnrichedColumns enriched_;
   NestedJsonParser nested_;
 
   // The event being built (views into the document or the buffers above).

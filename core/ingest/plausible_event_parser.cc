@@ -51,7 +51,7 @@ bool PlausibleEventParser::Parse(std::string_view body, const RequestContext& ct
   impl_->converter.BeginRequest(ctx);
   ingest::FieldErrors field_errors;
   const int64_t n = impl_->converter.Convert(event, rows, &field_errors);
-  if (n == 0) {
+  if (n == 0 && !field_errors.empty()) {
     *error = IngestError();
     error->errors = std::move(field_errors);
     return false;

@@ -56,6 +56,25 @@ const Schema& Schema::Plausible() {
         {"scroll_depth", T::kInt64, true, {}},
         {"engagement_time", T::kInt64, true, {}},
         {"user_agent", T::kString, true, {}},
+        // Derived by the enrichment stage (core/enrich); NULL where it is off.
+        {"browser", T::kString, true, {}},
+        {"browser_version", T::kString, true, {}},
+        {"operating_system", T::kString, true, {}},
+        {"operating_system_version", T::kString, true, {}},
+        {"screen_size", T::kString, true, {}},
+        {"referrer_source", T::kString, true, {}},
+        {"utm_medium", T::kString, true, {}},
+        {"utm_source", T::kString, true, {}},
+        {"utm_campaign", T::kString, true, {}},
+        {"utm_content", T::kString, true, {}},
+        {"utm_term", T::kString, true, {}},
+        {"click_id_param", T::kString, true, {}},
+        {"country_code", T::kString, true, {}},
+        {"subdivision1_code", T::kString, true, {}},
+        {"subdivision2_code", T::kString, true, {}},
+        {"city_geoname_id", T::kInt64, true, {}},
+        {"user_id", T::kInt64, true, {}},
+        {"session_id", T::kInt64, true, {}},
     };
     Schema s;
     Status st = Make(Kind::kPlausible, std::move(cols), &s);

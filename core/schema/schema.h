@@ -84,6 +84,25 @@ enum : int {
   kScrollDepth,
   kEngagementTime,
   kUserAgent,
+  // Derived by the enrichment stage.
+  kBrowser,
+  kBrowserVersion,
+  kOperatingSystem,
+  kOperatingSystemVersion,
+  kScreenSize,
+  kReferrerSource,
+  kUtmMedium,
+  kUtmSource,
+  kUtmCampaign,
+  kUtmContent,
+  kUtmTerm,
+  kClickIdParam,
+  kCountryCode,
+  kSubdivision1Code,
+  kSubdivision2Code,
+  kCityGeonameId,
+  kUserId,
+  kSessionId,
   kCount
 };
 }  // namespace plausible_columns

@@ -88,10 +88,10 @@ Status SyncDirectory(WalIo* io, const std::string& dir) {
 }
 
 Status WriteFileAtomically(WalIo* io, const std::string& dir, const std::string& name,
-                           std::string_view content) {
+                           std::string_view content, mode_t mode) {
   const std::string path = JoinPath(dir, name);
   const std::string tmp = path + std::string(wal_format::kTempSuffix);
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd.valid()) return ErrnoStatus(errno, "create " + tmp);
   struct iovec iov = {const_cast<char*>(content.data()), content.size()};
   uint64_t written = 0;

@@ -10,6 +10,7 @@
 #ifndef SINKHOST_CORE_WAL_WAL_FILES_H_
 #define SINKHOST_CORE_WAL_WAL_FILES_H_
 
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include <cstdint>
@@ -62,9 +63,10 @@ Status SyncDirectory(WalIo* io, const std::string& dir);
 
 // Replaces dir/name with `content`: writes dir/name.tmp, syncs it, renames
 // it over dir/name and syncs the directory. A crash leaves either the old
-// or the new file (and perhaps a stray .tmp, which Open removes).
+// or the new file (and perhaps a stray .tmp, which Open removes). `mode`:
+// the new file's permissions (before the umask).
 Status WriteFileAtomically(WalIo* io, const std::string& dir, const std::string& name,
-                           std::string_view content);
+                           std::string_view content, mode_t mode = 0644);
 
 struct LogDirListing {
   std::vector<uint64_t> segments;       // first sequence numbers, ascending

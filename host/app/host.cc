@@ -111,6 +111,7 @@ void Host::Start() {
     ie.rate_limiter = rate_limiter_.get();
     ie.trust_forwarded_for = config_.ingest.trust_forwarded_for;
   }
+  ie.trusted_proxy_hops = config_.ingest.trusted_proxy_hops;
   ingest_handler_ = std::make_unique<IngestHandler>(ie);
   ingest_->Start(ingest_handler_.get(), ingest_counters_.get());
   if (admin_ != nullptr) {
@@ -183,6 +184,8 @@ HostSnapshot Host::Snapshot() const {
   s.uptime_seconds = std::chrono::duration<double>(Clock::now() - started_steady_).count();
   if (streams_->plausible() != nullptr) s.plausible_stream = streams_->plausible()->name();
   s.streams = streams_->Stats();
+  for (const auto& e : streams_->entries())
+    if (e->enricher != nullptr) s.enrichment.emplace_back(e->stream->name(), e->enricher->stats());
   s.listeners.push_back(ingest_counters_->Snapshot());
   s.listeners.push_back(admin_counters_->Snapshot());
   return s;

@@ -23,6 +23,10 @@ std::string WalDir(const HostConfig& config, const std::string& stream) {
   return (std::filesystem::path(config.data_dir) / "wal" / stream).string();
 }
 
+std::string EnrichDir(const HostConfig& config, const std::string& stream) {
+  return (std::filesystem::path(config.data_dir) / "enrich" / stream).string();
+}
+
 std::string QuarantineDir(const HostConfig& config, const std::string& stream) {
   return (std::filesystem::path(config.data_dir) / "quarantine" / stream).string();
 }
@@ -94,8 +98,27 @@ Status StreamSet::Create(const HostConfig& config, const std::vector<std::string
     // the stream (and the sink).
     SINKHOST_RETURN_NOT_OK(
         Stream::Create(sc.name, sc.schema, options, std::move(sinks), &entry->stream));
+    if (sc.enrich.enabled) {
+      enrich::EnrichOptions eo = sc.enrich;
+      eo.salt_dir = EnrichDir(config, sc.name);
+      std::error_code ec;
+      std::filesystem::create_directories(eo.salt_dir, ec);
+      if (ec)
+        return Status::IoError("stream '" + sc.name + "': cannot create " + eo.salt_dir + ": " +
+                               ec.message());
+      Status st = enrich::PlausibleEnricher::Open(
+          eo,
+          std::chrono::duration_cast<std::chrono::microseconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count(),
+          &entry->enricher);
+      if (!st.ok()) return st.WithContext("stream '" + sc.name + "'");
+    }
     set->by_name_[sc.name] = entry.get();
-    if (sc.name == config.ingest.plausible_stream) set->plausible_ = entry->stream.get();
+    if (sc.name == config.ingest.plausible_stream) {
+      set->plausible_ = entry->stream.get();
+      set->plausible_entry_ = entry.get();
+    }
     set->entries_.push_back(std::move(entry));
   }
   *out = std::move(set);

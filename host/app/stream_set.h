@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enrich/plausible_enricher.h"
 #include "core/plugin/plugin_library.h"
 #include "core/stream/stream.h"
 #include "host/config/host_config.h"
@@ -35,6 +36,9 @@ using PluginCache = std::map<std::string, std::shared_ptr<PluginLibrary>>;
 
 // <data_dir>/wal/<stream>: the directory of a stream's write-ahead log.
 std::string WalDir(const HostConfig& config, const std::string& stream);
+// <data_dir>/enrich/<stream>: the enrichment stage's state (visitor-id
+// salts).
+std::string EnrichDir(const HostConfig& config, const std::string& stream);
 // <data_dir>/quarantine/<stream>: where the stream's sinks keep the rows
 // they refused, one <sink>.ndjson each.
 std::string QuarantineDir(const HostConfig& config, const std::string& stream);
@@ -51,6 +55,8 @@ class StreamSet {
  public:
   struct Entry {
     std::unique_ptr<Stream> stream;
+    // The stream's enrichment stage (`enrich`), or null.
+    std::unique_ptr<enrich::PlausibleEnricher> enricher;
     // Unique in the process, never reused: keys per-thread scratch batches
     // that must not outlive a stream at the same address.
     uint64_t uid = 0;
@@ -69,6 +75,7 @@ class StreamSet {
   const Entry* Find(std::string_view name) const;
   // The stream POST /api/event feeds, or nullptr.
   Stream* plausible() const { return plausible_; }
+  const Entry* plausible_entry() const { return plausible_entry_; }
   const std::vector<std::unique_ptr<Entry>>& entries() const { return entries_; }
   std::vector<StreamStats> Stats() const;
 
@@ -79,6 +86,7 @@ class StreamSet {
   std::vector<std::unique_ptr<Entry>> entries_;
   std::map<std::string, Entry*, std::less<>> by_name_;
   Stream* plausible_ = nullptr;
+  const Entry* plausible_entry_ = nullptr;
 };
 
 }  // namespace sinkhost

@@ -40,6 +40,7 @@ class ConfigParser {
   Status ParseAdmin(const YAML::Node& n, const Path& path);
   Status ParseRateLimit(const YAML::Node& n, const Path& path);
   Status ParseListen(const YAML::Node& n, const Path& path, ListenAddress* out);
+  Status ParseEnrich(const YAML::Node& n, const Path& path, enrich::EnrichOptions* out);
   Status ParseStream(const std::string& name, const YAML::Node& n, const Path& path,
                      StreamConfig* out);
   Status ParseColumns(const YAML::Node& n, const Path& path, Schema* out);
@@ -138,9 +139,15 @@ Status ConfigParser::ParseIngest(const YAML::Node& n, const Path& path) {
                                      KNOWN("listen", "max_body", "io_threads", "max_threads",
                                            "max_queued", "max_connections", "keep_alive_timeout",
                                            "header_timeout", "request_timeout",
-                                           "plausible_stream", "rate_limit")));
+                                           "plausible_stream", "rate_limit",
+                                           "trusted_proxy_hops")));
   IngestConfig& c = out_->ingest;
   int64_t v = 0;
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "trusted_proxy_hops", path, [&](const auto& x, const auto& p) {
+    SINKHOST_RETURN_NOT_OK(r_.Int(x, p, 0, 16, &v));
+    c.trusted_proxy_hops = static_cast<int>(v);
+    return Status::OK();
+  }));
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "listen", path, [&](const auto& x, const auto& p) {
     return ParseListen(x, p, &c.listen);
   }));
@@ -267,7 +274,8 @@ Status ConfigParser::ParseAdmin(const YAML::Node& n, const Path& path) {
 Status ConfigParser::ParseStream(const std::string& name, const YAML::Node& n, const Path& path,
                                  StreamConfig* out) {
   SINKHOST_RETURN_NOT_OK(r_.CheckMap(
-      n, path, KNOWN("schema", "columns", "unknown_fields", "buffer", "retry", "wal", "sinks")));
+      n, path,
+      KNOWN("schema", "columns", "unknown_fields", "buffer", "retry", "wal", "sinks", "enrich")));
   out->name = name;
   std::string kind;
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "schema", path, [&](const auto& x, const auto& p) {
@@ -303,9 +311,65 @@ Status ConfigParser::ParseStream(const std::string& name, const YAML::Node& n, c
   SINKHOST_RETURN_NOT_OK(IfPresent(n, "wal", path, [&](const auto& x, const auto& p) {
     return ParseWal(x, p, &out->options.wal);
   }));
+  out->enrich.enabled = out->schema.kind() == Schema::Kind::kPlausible;
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "enrich", path, [&](const auto& x, const auto& p) {
+    if (out->schema.kind() != Schema::Kind::kPlausible)
+      return r_.Fail(x, p,
+                     "needs schema: plausible (only its columns hold what enrichment derives)");
+    return ParseEnrich(x, p, &out->enrich);
+  }));
   const YAML::Node sinks = n["sinks"];
   if (!sinks.IsDefined()) return r_.Fail(n, YamlReader::Child(path, "sinks"), "is required");
   return ParseSinks(sinks, YamlReader::Child(path, "sinks"), &out->sinks);
+}
+
+Status ConfigParser::ParseEnrich(const YAML::Node& n, const Path& path,
+                                 enrich::EnrichOptions* out) {
+  if (n.IsScalar()) {
+    std::string v;
+    SINKHOST_RETURN_NOT_OK(r_.OneOf(n, path, {"plausible", "none"}, &v));
+    out->enabled = v == "plausible";
+    return Status::OK();
+  }
+  SINKHOST_RETURN_NOT_OK(r_.CheckMap(
+      n, path,
+      KNOWN("device", "drop_bots", "user_agent_rules", "user_agent_cache", "traffic_source",
+            "referrer_database", "geo_database", "visitor_id", "sessions", "session_timeout",
+            "max_sessions")));
+  out->enabled = true;
+  auto flag = [&](const char* key, bool* b) {
+    return IfPresent(n, key, path, [&](const auto& x, const auto& p) { return r_.Bool(x, p, b); });
+  };
+  auto file = [&](const char* key, std::string* f) {
+    return IfPresent(n, key, path,
+                     [&](const auto& x, const auto& p) { return r_.NonEmptyString(x, p, f); });
+  };
+  SINKHOST_RETURN_NOT_OK(flag("device", &out->device));
+  SINKHOST_RETURN_NOT_OK(flag("drop_bots", &out->drop_bots));
+  SINKHOST_RETURN_NOT_OK(flag("traffic_source", &out->traffic_source));
+  SINKHOST_RETURN_NOT_OK(flag("visitor_id", &out->visitor_id));
+  SINKHOST_RETURN_NOT_OK(flag("sessions", &out->sessions));
+  SINKHOST_RETURN_NOT_OK(file("user_agent_rules", &out->user_agent_rules));
+  SINKHOST_RETURN_NOT_OK(file("referrer_database", &out->referrer_database));
+  SINKHOST_RETURN_NOT_OK(file("geo_database", &out->geo_database));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "user_agent_cache", path, [&](const auto& x, const auto& p) {
+    return r_.Int(x, p, 1, 1000000, &out->user_agent_cache);
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "max_sessions", path, [&](const auto& x, const auto& p) {
+    return r_.Int(x, p, 1, 100000000, &out->max_sessions);
+  }));
+  SINKHOST_RETURN_NOT_OK(IfPresent(n, "session_timeout", path, [&](const auto& x, const auto& p) {
+    return r_.Duration(x, p, /*allow_zero=*/false, &out->session_timeout_ms);
+  }));
+  if (out->drop_bots && !out->device && n["drop_bots"].IsDefined())
+    return r_.Fail(n["drop_bots"], YamlReader::Child(path, "drop_bots"),
+                   "needs device: true (bots are told by their User-Agent)");
+  if (out->sessions && !out->visitor_id && n["sessions"].IsDefined())
+    return r_.Fail(n["sessions"], YamlReader::Child(path, "sessions"),
+                   "needs visitor_id: true (a session belongs to a visitor)");
+  if (!out->device) out->drop_bots = false;
+  if (!out->visitor_id) out->sessions = false;
+  return Status::OK();
 }
 
 Status ConfigParser::ParseColumns(const YAML::Node& n, const Path& path, Schema* out) {

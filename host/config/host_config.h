@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enrich/plausible_enricher.h"
 #include "core/plugin/plugin_library.h"
 #include "core/schema/schema.h"
 #include "core/stream/stream.h"
@@ -52,6 +53,9 @@ struct IngestConfig {
   double rate_limit_per_second = 0;
   double rate_limit_burst = 0;          // 0: one second's worth
   bool trust_forwarded_for = false;     // client = first X-Forwarded-For address
+  // Proxies in front of the host whose X-Forwarded-For / X-Real-IP are
+  // believed: the client is the address they name (client_address.h).
+  int trusted_proxy_hops = 0;
   // Stream that POST /api/event feeds; resolved by the parser (see
   // docs/configuration.md). Empty when no stream has the plausible schema.
   std::string plausible_stream;
@@ -91,6 +95,8 @@ struct StreamConfig {
   // buffer, retry, unknown_fields, wal; the host sets wal_dir from data_dir.
   StreamOptions options;
   std::vector<SinkConfig> sinks;
+  // `enrich`: on by default for schema: plausible; the host sets salt_dir.
+  enrich::EnrichOptions enrich;
 };
 
 struct HostConfig {

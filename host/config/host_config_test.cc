@@ -228,7 +228,7 @@ class HostConfigTest : public QObject {
     row("unknown stream key",
         WithStream("    schema: plausible\n    bufer: {}\n" + sink),
         "streams.events.bufer: unknown key (known: schema, columns, unknown_fields, buffer, retry, "
-        "wal, sinks)");
+        "wal, sinks, enrich)");
     row("unknown wal key", WithStream("    schema: plausible\n    wal: {sync: always}\n" + sink),
         "streams.events.wal.sync: unknown key (known: fsync, fsync_interval, segment_size, "
         "max_size)");

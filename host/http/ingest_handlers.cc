@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/batch/row_batch.h"
+#include "core/enrich/client_address.h"
 #include "core/ingest/ingest.h"
 #include "host/http/body_decoding.h"
 
@@ -44,6 +45,35 @@ int64_t NowMicros() {
 
 void ReleaseIfLarge(std::string* s) {
   if (s->capacity() > kKeepBytes) std::string().swap(*s);
+}
+
+// This thread's enrichment stage of `entry`'s stream, or null when the
+// stream is not enriched. Keyed by the enricher's id, never its address: a
+// later host in the same process may reuse the address.
+PlausibleEnrichment* ThreadEnrichment(const StreamSet::Entry& entry) {
+  if (entry.enricher == nullptr) return nullptr;
+  struct Kept {
+    uint64_t id = 0;
+    std::unique_ptr<PlausibleEnrichment> stage;
+  };
+  thread_local std::vector<Kept> kept;
+  const uint64_t id = entry.enricher->id();
+  for (Kept& k : kept)
+    if (k.id == id) return k.stage.get();
+  if (kept.size() >= 8) kept.erase(kept.begin());
+  kept.push_back({id, entry.enricher->NewStage()});
+  return kept.back().stage.get();
+}
+
+// The client's address as text: the peer, or what `hops` trusted proxies
+// say in X-Forwarded-For / X-Real-IP (enrich/client_address.h). Points into
+// the request or `buf`.
+std::string_view ClientAddressText(const HttpRequest& request, int hops, char* buf) {
+  enrich::IpAddress peer;
+  if (!enrich::ParseIpAddress(request.peer_address, &peer)) return request.peer_address;
+  const enrich::IpAddress client = enrich::ClientAddress(
+      peer, request.Header("X-Forwarded-For"), request.Header("X-Real-IP"), hops);
+  return client.ToString(buf);
 }
 
 // Scratch rows of this thread for a stream, kept between requests.
@@ -264,6 +294,11 @@ void IngestHandler::PostEvent(const HttpRequest& request, HttpResponse* response
   RequestContext ctx;
   ctx.now_us = NowMicros();
   ctx.user_agent = request.Header("User-Agent");
+  char address[enrich::IpAddress::kMaxTextSize];
+  if (const StreamSet::Entry* entry = e_.streams->plausible_entry(); entry->enricher != nullptr) {
+    ctx.enrichment = ThreadEnrichment(*entry);
+    ctx.client_address = ClientAddressText(request, e_.trusted_proxy_hops, address);
+  }
   IngestError error;
   if (!parser.Parse(body, ctx, rows.get(), &error)) {
     LogRejected(request, error);
@@ -331,6 +366,11 @@ void IngestHandler::PostBulk(const HttpRequest& request, const StreamSet::Entry&
   RequestContext ctx;
   ctx.now_us = NowMicros();
   ctx.user_agent = request.Header("User-Agent");
+  char address[enrich::IpAddress::kMaxTextSize];
+  if (entry.enricher != nullptr) {
+    ctx.enrichment = ThreadEnrichment(entry);
+    ctx.client_address = ClientAddressText(request, e_.trusted_proxy_hops, address);
+  }
   IngestError error;
   if (!parser.Parse(body, ctx, stream.options().ignore_unknown_fields, rows, &error)) {
     LogRejected(request, error);
@@ -346,7 +386,10 @@ void IngestHandler::PostBulk(const HttpRequest& request, const StreamSet::Entry&
 bool IngestHandler::WithinRateLimit(const HttpRequest& request, HttpResponse* response) {
   if (e_.rate_limiter == nullptr) return true;
   std::string_view client;
-  if (e_.trust_forwarded_for) {
+  char address[enrich::IpAddress::kMaxTextSize];
+  if (e_.trusted_proxy_hops > 0) {
+    client = ClientAddressText(request, e_.trusted_proxy_hops, address);
+  } else if (e_.trust_forwarded_for) {
     client = request.Header("X-Forwarded-For");
     client = client.substr(0, client.find(','));
     while (!client.empty() && (client.front() == ' ' || client.front() == '\t'))

@@ -44,6 +44,9 @@ struct IngestEndpoints {
   // Per-client limit on POSTs (429 with Retry-After); null: none.
   RateLimiter* rate_limiter = nullptr;
   bool trust_forwarded_for = false;  // client = first X-Forwarded-For address
+  // Proxies whose X-Forwarded-For / X-Real-IP name the client (enrichment,
+  // and the rate limit when set).
+  int trusted_proxy_hops = 0;
 };
 
 class IngestHandler final : public HttpHandler {

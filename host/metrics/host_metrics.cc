@@ -274,6 +274,36 @@ std::string RenderPrometheusMetrics(const HostSnapshot& s) {
          "Sink positions that could not be written to the log.",
          [](const StreamWalStats& w) { return double(w.confirm_errors); });
 
+  // Enrichment.
+  t.Family("sinkhost_enrich_dropped_total", "counter",
+           "Valid events the enrichment stage did not store (answered 202), by reason.");
+  for (const auto& [stream, e] : s.enrichment)
+    for (int r = 0; r < static_cast<int>(enrich::DropReason::kCount); ++r)
+      t.Sample({{"stream", stream},
+                {"reason", std::string(enrich::DropReasonName(static_cast<enrich::DropReason>(r)))}},
+               double(e.dropped[r]));
+  auto per_enricher = [&](const char* name, const char* type, const char* help,
+                          uint64_t enrich::EnrichStats::*field) {
+    t.Family(name, type, help);
+    for (const auto& [stream, e] : s.enrichment) t.Sample({{"stream", stream}}, double(e.*field));
+  };
+  per_enricher("sinkhost_enrich_sessions", "gauge", "Visitor sessions held in memory.",
+               &enrich::EnrichStats::sessions_live);
+  per_enricher("sinkhost_enrich_sessions_started_total", "counter", "Visitor sessions started.",
+               &enrich::EnrichStats::sessions_started);
+  per_enricher("sinkhost_enrich_sessions_expired_total", "counter",
+               "Visitor sessions ended by inactivity (enrich.session_timeout).",
+               &enrich::EnrichStats::sessions_expired);
+  per_enricher("sinkhost_enrich_sessions_evicted_total", "counter",
+               "Visitor sessions ended early to stay within enrich.max_sessions.",
+               &enrich::EnrichStats::sessions_evicted);
+  per_enricher("sinkhost_enrich_user_agent_cache_hits_total", "counter",
+               "User-Agent parses answered from the per-thread cache.",
+               &enrich::EnrichStats::user_agent_cache_hits);
+  per_enricher("sinkhost_enrich_user_agent_cache_misses_total", "counter",
+               "User-Agents parsed with uap-core's rules (cache misses).",
+               &enrich::EnrichStats::user_agent_cache_misses);
+
   // HTTP.
   t.Family("sinkhost_http_requests_total", "counter",
            "HTTP requests answered, by listener and status code.");

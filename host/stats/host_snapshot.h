@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/enrich/plausible_enricher.h"
 #include "core/stream/stream.h"
 
 namespace sinkhost {
@@ -30,6 +31,8 @@ struct HostSnapshot {
   double uptime_seconds = 0;
   std::string plausible_stream;  // stream fed by POST /api/event, or empty
   std::vector<StreamStats> streams;
+  // The enrichment stage of each stream that has one, by stream name.
+  std::vector<std::pair<std::string, enrich::EnrichStats>> enrichment;
   std::vector<ListenerSnapshot> listeners;
 };
 

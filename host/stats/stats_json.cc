@@ -156,6 +156,30 @@ Object::Ptr WalToJson(const StreamWalStats& w) {
   return o;
 }
 
+// What the enrichment stage dropped and the sessions it holds.
+Object::Ptr EnrichmentToJson(const enrich::EnrichStats& e) {
+  Object::Ptr o = NewObject();
+  Object::Ptr dropped = NewObject();
+  for (int r = 0; r < static_cast<int>(enrich::DropReason::kCount); ++r)
+    dropped->set(std::string(enrich::DropReasonName(static_cast<enrich::DropReason>(r))),
+                 e.dropped[r]);
+  o->set("dropped", dropped);
+  Object::Ptr sessions = NewObject();
+  sessions->set("live", e.sessions_live);
+  sessions->set("started", e.sessions_started);
+  sessions->set("expired", e.sessions_expired);
+  sessions->set("evicted", e.sessions_evicted);
+  o->set("sessions", sessions);
+  Object::Ptr ua = NewObject();
+  ua->set("rules", static_cast<uint64_t>(e.user_agent_rules));
+  ua->set("cache_hits", e.user_agent_cache_hits);
+  ua->set("cache_misses", e.user_agent_cache_misses);
+  o->set("user_agents", ua);
+  o->set("referrer_sources", static_cast<uint64_t>(e.referrer_sources));
+  o->set("geo_database", e.geo_database_type);
+  return o;
+}
+
 Object::Ptr StreamToJson(const StreamStats& st, bool plausible) {
   Object::Ptr o = NewObject();
   o->set("schema", st.schema_kind);
@@ -214,8 +238,12 @@ Object::Ptr StatsToJson(const HostSnapshot& s) {
   o->set("started_at", std::string(started, FormatTimestampMicros(s.started_at_us, started)));
   o->set("uptime_seconds", s.uptime_seconds);
   Object::Ptr streams = NewObject();
-  for (const StreamStats& st : s.streams)
-    streams->set(st.name, StreamToJson(st, st.name == s.plausible_stream));
+  for (const StreamStats& st : s.streams) {
+    Object::Ptr so = StreamToJson(st, st.name == s.plausible_stream);
+    for (const auto& [name, e] : s.enrichment)
+      if (name == st.name) so->set("enrichment", EnrichmentToJson(e));
+    streams->set(st.name, so);
+  }
   o->set("streams", streams);
   Object::Ptr http = NewObject();
   for (const ListenerSnapshot& l : s.listeners) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/enriched_columns.h"
 #include "tests/support/qtest_printers.h"
 
 #include <QElapsedTimer>
@@ -196,6 +197,7 @@ std::shared_ptr<RowBatch> MakePlausibleBatch(int64_t first, int64_t n, Plausible
         .AppendString(
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/131.0.0.0 Safari/537.36");
+    testing::AppendEnrichedColumns(batch.get(), r);
     batch->CommitRow();
     if (totals != nullptr) {
       ++totals->rows;

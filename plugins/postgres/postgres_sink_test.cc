@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/enriched_columns.h"
 #include "tests/support/qtest_printers.h"
 
 #include <QElapsedTimer>
@@ -103,6 +104,7 @@ std::shared_ptr<RowBatch> PlausibleRows(int64_t n) {
     b->column(13).AppendInt64(i * 37 % 60000);
     b->column(14).AppendString("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
                                "Gecko) Chrome/120.0.0.0 Safari/537.36");
+    testing::AppendEnrichedColumns(b.get(), i);
     b->CommitRow();
   }
   return b;

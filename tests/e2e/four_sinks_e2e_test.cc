@@ -540,6 +540,9 @@ std::string Config(const std::string& sink_line) {
          "streams:\n"
          "  events:\n"
          "    schema: plausible\n"
+         // What this test checks are the ingest rules; enrichment has its
+         // own (enrichment_e2e_test), and would drop the workload's bots.
+         "    enrich: none\n"
          "    buffer: {max_events: 10000, flush_interval: 1h, block_timeout: 60s}\n"
          "    sinks:\n"
          "      - " + sink_line + "\n";

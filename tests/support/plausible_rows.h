@@ -47,7 +47,7 @@ struct PlausibleColumn {
 };
 
 // The 15 columns of the plausible schema, in order (docs/configuration.md).
-inline constexpr size_t kPlausibleColumnCount = 15;
+inline constexpr size_t kPlausibleColumnCount = ::sinkhost::plausible_columns::kCount;
 inline constexpr std::array<PlausibleColumn, kPlausibleColumnCount> kPlausibleColumns = {{
     {"timestamp", PlausibleType::kTimestamp},
     {"name", PlausibleType::kString},
@@ -64,6 +64,24 @@ inline constexpr std::array<PlausibleColumn, kPlausibleColumnCount> kPlausibleCo
     {"scroll_depth", PlausibleType::kInt64},
     {"engagement_time", PlausibleType::kInt64},
     {"user_agent", PlausibleType::kString},
+    {"browser", PlausibleType::kString},
+    {"browser_version", PlausibleType::kString},
+    {"operating_system", PlausibleType::kString},
+    {"operating_system_version", PlausibleType::kString},
+    {"screen_size", PlausibleType::kString},
+    {"referrer_source", PlausibleType::kString},
+    {"utm_medium", PlausibleType::kString},
+    {"utm_source", PlausibleType::kString},
+    {"utm_campaign", PlausibleType::kString},
+    {"utm_content", PlausibleType::kString},
+    {"utm_term", PlausibleType::kString},
+    {"click_id_param", PlausibleType::kString},
+    {"country_code", PlausibleType::kString},
+    {"subdivision1_code", PlausibleType::kString},
+    {"subdivision2_code", PlausibleType::kString},
+    {"city_geoname_id", PlausibleType::kInt64},
+    {"user_id", PlausibleType::kInt64},
+    {"session_id", PlausibleType::kInt64},
 }};
 
 // Column positions, for tests that build expected rows: the built-in
