@@ -31,10 +31,13 @@ declare -A PROFILE=(
   [run]="g++ cmake ninja-build pkg-config
          libpoco-dev libsqlite3-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libpqxx-dev
          libsystemd-dev libboost1.81-dev zlib1g-dev
+         libre2-dev libmaxminddb-dev libpsl-dev libsodium-dev
+         uap-core ruby-referer-parser publicsuffix
          curl sqlite3"
   [dashboard]="qt6-base-dev qt6-charts-dev libqt6opengl6-dev"
   [screenshot]="xvfb xauth fonts-dejavu-core python3"
-  [test]="qt6-base-dev git python3 postgresql clickhouse-server help2man gdb"
+  [test]="qt6-base-dev git python3 postgresql clickhouse-server help2man gdb
+          libmaxmind-db-writer-perl"
   [fuzz]="clang libclang-rt-14-dev llvm-14"
   [package]="build-essential debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2
              git python3"
