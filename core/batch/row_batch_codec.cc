@@ -70,6 +70,10 @@ Status Bad(const std::string& why) { return Status::InvalidArgument("row batch r
 }  // namespace
 
 uint64_t SchemaFingerprint(const Schema& schema) {
+  return PrefixFingerprint(schema, schema.num_columns());
+}
+
+uint64_t PrefixFingerprint(const Schema& schema, size_t columns) {
   // FNV-1a over name, type code and nullability of each column.
   uint64_t h = 14695981039346656037ull;
   auto mix = [&](const void* p, size_t n) {
@@ -79,12 +83,20 @@ uint64_t SchemaFingerprint(const Schema& schema) {
       h *= 1099511628211ull;
     }
   };
-  for (const Column& c : schema.columns()) {
+  for (size_t i = 0; i < columns && i < schema.num_columns(); ++i) {
+    const Column& c = schema.column(i);
     mix(c.name.data(), c.name.size());
     const uint8_t tail[3] = {0, TypeCode(c.type), static_cast<uint8_t>(c.nullable ? 1 : 0)};
     mix(tail, sizeof(tail));
   }
   return h;
+}
+
+bool IsEarlierSchema(const Schema& schema, uint64_t fingerprint, uint64_t columns) {
+  if (columns == 0 || columns >= schema.num_columns()) return false;
+  for (size_t c = columns; c < schema.num_columns(); ++c)
+    if (!schema.column(c).nullable) return false;
+  return PrefixFingerprint(schema, columns) == fingerprint;
 }
 
 size_t EncodedRowBatchSize(const RowBatch& rows) {
@@ -174,12 +186,17 @@ Status PeekRowBatchHeader(std::string_view data, RowBatchHeader* out) {
 Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBatch* out) {
   RowBatchHeader h;
   SINKHOST_RETURN_NOT_OK(PeekRowBatchHeader(data, &h));
-  if (h.schema_fingerprint != schema_fingerprint)
-    return Bad("written under another schema (columns changed since it was logged)");
   const Schema& schema = out->schema();
-  if (h.columns != schema.num_columns())
+  // A record of an earlier version of the schema, which has since gained
+  // nullable columns at its end, reads with NULL in those.
+  const bool earlier = h.schema_fingerprint != schema_fingerprint &&
+                       IsEarlierSchema(schema, h.schema_fingerprint, h.columns);
+  if (h.schema_fingerprint != schema_fingerprint && !earlier)
+    return Bad("written under another schema (columns changed since it was logged)");
+  if (!earlier && h.columns != schema.num_columns())
     return Bad("has " + std::to_string(h.columns) + " columns, the schema " +
                std::to_string(schema.num_columns()));
+  const size_t logged_columns = static_cast<size_t>(h.columns);
   const uint64_t n = h.rows;
   // Every column stores at least one bit per row: a bound that keeps the
   // size arithmetic below far from overflow.
@@ -187,7 +204,7 @@ Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBat
     return Bad("claims " + std::to_string(n) + " rows in " + std::to_string(data.size()) +
                " bytes");
 
-  std::vector<ColumnParts> parts(schema.num_columns());
+  std::vector<ColumnParts> parts(logged_columns);
   uint64_t at = h.header_bytes;
   auto take = [&](uint64_t bytes, const char** p) {
     if (bytes > data.size() - at) return false;
@@ -195,7 +212,7 @@ Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBat
     at += bytes;
     return true;
   };
-  for (size_t c = 0; c < schema.num_columns(); ++c) {
+  for (size_t c = 0; c < logged_columns; ++c) {
     const ColumnType type = schema.column(c).type;
     const std::string where = "column " + std::to_string(c) + " (" + schema.column(c).name + ")";
     const char* head = nullptr;
@@ -236,7 +253,7 @@ Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBat
   if (at != data.size())
     return Bad(std::to_string(data.size() - at) + " bytes after the last column");
 
-  for (size_t c = 0; c < schema.num_columns(); ++c) {
+  for (size_t c = 0; c < logged_columns; ++c) {
     const ColumnParts& p = parts[c];
     ColumnBuilder& col = out->column(c);
     const ColumnType type = col.type();
@@ -255,6 +272,8 @@ Status DecodeRowBatch(std::string_view data, uint64_t schema_fingerprint, RowBat
     col.AppendArrow(nulls > 0 ? p.validity : nullptr, nulls, p.values, p.strings,
                     static_cast<int64_t>(n));
   }
+  for (size_t c = logged_columns; c < schema.num_columns(); ++c)
+    for (uint64_t i = 0; i < n; ++i) out->column(c).AppendNull();
   for (uint64_t i = 0; i < n; ++i) out->CommitRow();
   return Status::OK();
 }

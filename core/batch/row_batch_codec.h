@@ -56,6 +56,14 @@ namespace sinkhost {
 // applied at ingest, so they do not matter to stored rows). A record whose
 // fingerprint differs was written under other columns.
 uint64_t SchemaFingerprint(const Schema& schema);
+// The fingerprint of the schema's first `columns` columns.
+uint64_t PrefixFingerprint(const Schema& schema, size_t columns);
+// True when a record of `columns` columns with `fingerprint` was written
+// under an earlier version of `schema`: its first columns, before the
+// schema gained nullable columns at its end (the plausible schema did, for
+// enrichment). DecodeRowBatch reads such records with NULL in the new
+// columns, so an upgrade delivers what the old version logged.
+bool IsEarlierSchema(const Schema& schema, uint64_t fingerprint, uint64_t columns);
 
 // Appends the encoding of `rows` to *out, growing it at most once.
 void EncodeRowBatch(const RowBatch& rows, uint64_t schema_fingerprint, std::string* out,

@@ -221,6 +221,49 @@ class RowBatchCodecTest : public QObject {
     QCOMPARE(back.num_rows(), 0);
   }
 
+  // The plausible schema gained nullable columns (enrichment): what an
+  // earlier version logged still reads, with NULL in the new columns.
+  void aRecordOfAnEarlierSchemaReadsWithNullInTheNewColumns() {
+    using T = ColumnType;
+    const Schema before = MakeTestSchema({{"a", T::kInt64, false, {}}, {"s", T::kString, true, {}}});
+    const Schema after = MakeTestSchema({{"a", T::kInt64, false, {}},
+                                         {"s", T::kString, true, {}},
+                                         {"n", T::kInt64, true, {}},
+                                         {"t", T::kString, true, {}}});
+    RowBatch old(before);
+    for (int64_t i = 0; i < 3; ++i) {
+      old.column(0).AppendInt64(i);
+      old.column(1).AppendString("row" + std::to_string(i));
+      old.CommitRow();
+    }
+    std::string record;
+    EncodeRowBatch(old, SchemaFingerprint(before), &record);
+    QVERIFY(IsEarlierSchema(after, SchemaFingerprint(before), 2));
+    RowBatch back(after);
+    Status st = DecodeRowBatch(record, SchemaFingerprint(after), &back);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    QCOMPARE(back.num_rows(), int64_t{3});
+    QCOMPARE(back.column(0).Int64(2), int64_t{2});
+    QCOMPARE(std::string(back.column(1).String(1)), std::string("row1"));
+    for (int64_t i = 0; i < 3; ++i) {
+      QVERIFY(back.column(2).IsNull(i));
+      QVERIFY(back.column(3).IsNull(i));
+    }
+    // Not when a column it lacks may not be NULL, nor when the columns it
+    // has differ from the schema's first ones.
+    const Schema required = MakeTestSchema({{"a", T::kInt64, false, {}},
+                                            {"s", T::kString, true, {}},
+                                            {"n", T::kInt64, false, {}}});
+    RowBatch refused(required);
+    QVERIFY(!DecodeRowBatch(record, SchemaFingerprint(required), &refused).ok());
+    const Schema renamed = MakeTestSchema({{"b", T::kInt64, false, {}},
+                                           {"s", T::kString, true, {}},
+                                           {"n", T::kInt64, true, {}}});
+    RowBatch other(renamed);
+    QVERIFY(!DecodeRowBatch(record, SchemaFingerprint(renamed), &other).ok());
+    QCOMPARE(other.num_rows(), int64_t{0});
+  }
+
   // Every prefix of a valid payload is refused without touching the batch
   // (and without reading past the end, which the sanitizer build checks).
   void everyTruncationIsRefused() {

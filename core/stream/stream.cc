@@ -194,7 +194,8 @@ Status Stream::OpenLog() {
     Status st = first.type == kRowBatchRecord
                     ? PeekRowBatchHeader(first.payload, &h)
                     : Status::InvalidArgument("unknown record type " + std::to_string(first.type));
-    if (st.ok() && h.schema_fingerprint != fingerprint_)
+    if (st.ok() && h.schema_fingerprint != fingerprint_ &&
+        !IsEarlierSchema(*schema_, h.schema_fingerprint, h.columns))
       st = Status::InvalidArgument("written under other columns");
     if (!st.ok())
       return Status::InvalidArgument(

@@ -524,7 +524,7 @@ class StreamWalTest : public QObject {
     Schema two;
     QVERIFY(Schema::Make(Schema::Kind::kCustom,
                          {{"id", ColumnType::kInt64, false, {}},
-                          {"note", ColumnType::kString, true, {}}},
+                          {"note", ColumnType::kString, false, {}}},
                          &two)
                 .ok());
     std::vector<StreamSinkSpec> v;
@@ -535,6 +535,35 @@ class StreamWalTest : public QObject {
     QVERIFY2(st.message().find("2 undelivered records that cannot be read") != std::string::npos,
              st.message().c_str());
     QVERIFY2(st.message().find("stream 'events'") != std::string::npos, st.message().c_str());
+  }
+
+  // An upgrade that adds nullable columns at the end of the schema (as
+  // enrichment did to the plausible schema) delivers what the earlier
+  // version logged, with NULL in the new columns.
+  void undeliveredRecordsOfAnEarlierSchemaAreDeliveredAfterAnUpgrade() {
+    QTemporaryDir dir;
+    const std::string wal = dir.filePath("wal").toStdString();
+    {
+      std::vector<StreamSinkSpec> v;
+      v.push_back(Recording("s", ""));
+      auto s = Open(std::move(v), Logged(wal));
+      QVERIFY(AcceptIds(s.get(), 0, 10, 5));
+      s->Shutdown(50ms);
+    }
+    Schema wider;
+    QVERIFY(Schema::Make(Schema::Kind::kCustom,
+                         {{"id", ColumnType::kInt64, false, {}},
+                          {"note", ColumnType::kString, true, {}}},
+                         &wider)
+                .ok());
+    std::vector<StreamSinkSpec> v;
+    v.push_back(Recording("s", dir.filePath("rec").toStdString()));
+    std::unique_ptr<Stream> stream;
+    Status st = Stream::Create("events", wider, Logged(wal), std::move(v), &stream);
+    QVERIFY2(st.ok(), st.ToString().c_str());
+    stream->Start();
+    QCOMPARE(stream->Shutdown(5s), int64_t{0});
+    QCOMPARE(stream->Stats().wal.unreadable_records, uint64_t{0});
   }
 
   void aNewSinkStartsAtTheEndAndARemovedOneIsForgotten() {
