@@ -307,6 +307,45 @@ class ClickHousePartsTest : public QObject {
     QCOMPARE(clickhouse::ParseExceptionCode("Code: 241. DB::Exception"), 241);
     QCOMPARE(clickhouse::ParseExceptionCode("Ok."), -1);
   }
+
+  void addColumnsToAnOlderTable() {
+    using clickhouse::TimestampType;
+    const std::vector<ColumnSpec> stream = {{"ts", ColumnType::kTimestamp, false},
+                                            {"s", ColumnType::kString, false},
+                                            {"at", ColumnType::kTimestamp, true},
+                                            {"n", ColumnType::kInt64, true}};
+    const std::vector<clickhouse::TableColumn> table = {{"ts", "Int64", ""}, {"s", "String", ""}};
+    const std::vector<ColumnSpec> missing = clickhouse::MissingColumns(stream, table);
+    QCOMPARE(missing.size(), size_t{2});
+    QCOMPARE(missing[0].name, std::string("at"));
+    QCOMPARE(missing[1].name, std::string("n"));
+    // The types CREATE TABLE would use, by timestamp_type; no IF NOT
+    // EXISTS, which ClickHouse 18.16 does not parse.
+    QCOMPARE(clickhouse::AddColumnsSql("`d`.`t`", missing, TimestampType::kDateTime),
+             std::string("ALTER TABLE `d`.`t` ADD COLUMN `at` Nullable(DateTime('UTC')), "
+                         "ADD COLUMN `n` Nullable(Int64)"));
+    QCOMPARE(clickhouse::AddColumnsSql("`d`.`t`", missing, TimestampType::kInt64Micros),
+             std::string("ALTER TABLE `d`.`t` ADD COLUMN `at` Nullable(Int64), "
+                         "ADD COLUMN `n` Nullable(Int64)"));
+    CHECK_OK(clickhouse::CheckCanAddColumns("`d`.`t`", missing, true, "MergeTree",
+                                            TimestampType::kInt64Micros));
+    for (const char* engine : {"ReplicatedMergeTree", "Distributed", "Log", ""}) {
+      Status st = clickhouse::CheckCanAddColumns("`d`.`t`", missing, true, engine,
+                                                 TimestampType::kInt64Micros);
+      QVERIFY2(st.IsInvalidArgument(), engine);
+      QVERIFY_CONTAINS(st.message(), "its engine is " + std::string(engine));
+    }
+    Status st = clickhouse::CheckCanAddColumns("`d`.`t`", {missing[1]}, false, "MergeTree",
+                                               TimestampType::kInt64Micros);
+    QCOMPARE(st.message(),
+             std::string("clickhouse: table `d`.`t` exists but lacks column 'n'; create_table is "
+                         "false, so the sink does not add it; add it yourself: ALTER TABLE "
+                         "`d`.`t` ADD COLUMN `n` Nullable(Int64)"));
+    st = clickhouse::CheckCanAddColumns("`d`.`t`", clickhouse::MissingColumns(stream, {}), true,
+                                        "MergeTree", TimestampType::kInt64Micros);
+    QVERIFY_CONTAINS(st.message(), "lacks columns 'ts', 's', 'at', 'n'; 'ts', 's' are NOT NULL");
+    QVERIFY_CONTAINS(st.message(), "ADD COLUMN `ts` Int64 DEFAULT <value for existing rows>, ");
+  }
 };
 
 }  // namespace sinkhost

@@ -98,9 +98,35 @@ Status ClickHouseSink::EnsureTable(Phase phase) {
       return Status::Retryable("clickhouse: table " + table_label_ +
                                " was created but system.columns does not list it yet");
   }
+  if (std::vector<ColumnSpec> missing = MissingColumns(columns_, table); !missing.empty()) {
+    // A table from before the stream gained nullable columns: add them.
+    std::string engine;
+    SINKHOST_RETURN_NOT_OK(ReadEngine(phase, &engine));
+    SINKHOST_RETURN_NOT_OK(report(CheckCanAddColumns(table_label_, missing, config_.create_table,
+                                                     engine, config_.timestamp_type)));
+    HttpResponse r;
+    const Status added = Run(AddColumnsSql(table_label_, missing, config_.timestamp_type),
+                             "adding columns to " + table_label_, phase, &r);
+    SINKHOST_RETURN_NOT_OK(ReadColumns(phase, &table));
+    // Another host may have added them first (code 44, the column exists):
+    // what counts is whether they are there now.
+    if (!added.ok() && !MissingColumns(columns_, table).empty()) return report(added);
+  }
   std::vector<ColumnEncoding> plan;
   SINKHOST_RETURN_NOT_OK(report(PlanColumns(table_label_, columns_, table, &plan)));
   encoder_.Reset(std::move(plan));
+  return Status::OK();
+}
+
+Status ClickHouseSink::ReadEngine(Phase phase, std::string* engine) {
+  // Both names passed ValidateIdentifier, so they need no escaping in '...'.
+  const std::string sql = "SELECT engine FROM system.tables WHERE database = '" +
+                          config_.database + "' AND name = '" + table_name_ +
+                          "' FORMAT TabSeparated";
+  HttpResponse r;
+  SINKHOST_RETURN_NOT_OK(Run(sql, "reading the engine of " + table_label_, phase, &r));
+  auto rows = ParseTabSeparated(r.body);
+  *engine = rows.size() == 1 && rows[0].size() == 1 ? rows[0][0] : "";
   return Status::OK();
 }
 

@@ -7,9 +7,11 @@
 //
 // Open asks the server for its version and features (DateTime64,
 // insert_deduplication_token), creates the table from the stream schema
-// when it is missing (create_table), and checks in system.columns that
-// every stream column exists with a type its RowBinary bytes fit; the
-// table's types then decide each column's encoding. Write streams the rows
+// when it is missing (create_table), adds the nullable stream columns an
+// older MergeTree table lacks (create_table, ALTER TABLE ... ADD COLUMN),
+// and checks in system.columns that every stream column exists with a
+// type its RowBinary bytes fit; the table's types then decide each
+// column's encoding. Write streams the rows
 // as the request body and classifies failures (server_error.h): transport
 // failures and server-state codes are retryable, statement and data errors
 // permanent. A write that got HTTP 200 is stored, so Flush has nothing to
@@ -54,6 +56,8 @@ class ClickHouseSink : public Sink {
   Status EnsureTable(Phase phase);
   // The table's rows of system.columns (none: no such table).
   Status ReadColumns(Phase phase, std::vector<TableColumn>* out);
+  // The table's engine from system.tables ("" if it is gone).
+  Status ReadEngine(Phase phase, std::string* engine);
   // Runs `sql`; a non-200 answer becomes a Status by ServerError.
   Status Run(const std::string& sql, const std::string& what, Phase phase, HttpResponse* response);
   // After an insert failed with `failure` (permanent): reads the table's

@@ -177,4 +177,55 @@ Status PlanColumns(const std::string& table_label, const std::vector<ColumnSpec>
   return Status::OK();
 }
 
+std::vector<ColumnSpec> MissingColumns(const std::vector<ColumnSpec>& stream,
+                                       const std::vector<TableColumn>& table) {
+  std::vector<ColumnSpec> missing;
+  for (const ColumnSpec& c : stream) {
+    bool found = false;
+    for (const TableColumn& t : table) found = found || t.name == c.name;
+    if (!found) missing.push_back(c);
+  }
+  return missing;
+}
+
+std::string AddColumnsSql(const std::string& table, const std::vector<ColumnSpec>& missing,
+                          TimestampType timestamp_type) {
+  std::string sql = "ALTER TABLE " + table;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    sql += std::string(i ? ", " : " ") + "ADD COLUMN " + QuoteIdentifier(missing[i].name) + " " +
+           TableColumnType(missing[i], timestamp_type);
+    if (!missing[i].nullable) sql += " DEFAULT <value for existing rows>";
+  }
+  return sql;
+}
+
+Status CheckCanAddColumns(const std::string& table_label, const std::vector<ColumnSpec>& missing,
+                          bool create_table, std::string_view engine,
+                          TimestampType timestamp_type) {
+  std::string names, required;
+  int n_required = 0;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    names += (i ? ", '" : "'") + missing[i].name + "'";
+    if (!missing[i].nullable) required += (n_required++ ? ", '" : "'") + missing[i].name + "'";
+  }
+  const bool many = missing.size() > 1;
+  const std::string them = many ? "them" : "it";
+  std::string why;
+  if (n_required > 0)
+    why = required + (n_required > 1 ? " are" : " is") +
+          " NOT NULL in the stream schema, and the sink adds only nullable columns (existing "
+          "rows have no value for a NOT NULL one)";
+  else if (!create_table)
+    why = "create_table is false, so the sink does not add " + them;
+  else if (engine != "MergeTree")
+    why = "its engine is " + std::string(engine) +
+          ", and the sink adds columns only to MergeTree tables, the engine it creates (for a "
+          "Distributed table, add " + them + " to the tables behind it as well)";
+  if (why.empty()) return Status::OK();
+  return Status::InvalidArgument("clickhouse: table " + table_label + " exists but lacks column" +
+                                 (many ? "s " : " ") + names + "; " + why + "; add " + them +
+                                 " yourself: " +
+                                 AddColumnsSql(table_label, missing, timestamp_type));
+}
+
 }  // namespace sinkhost::clickhouse

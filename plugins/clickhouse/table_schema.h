@@ -2,8 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // The table side of the sink: the CREATE TABLE statement made from a stream
-// schema, and the check that an existing table can take the stream's rows,
-// which also decides how each column is encoded (row_binary.h).
+// schema, the ALTER TABLE that brings an older table up to it (nullable
+// columns only), and the check that an existing table can take the
+// stream's rows, which also decides how each column is encoded
+// (row_binary.h).
 //
 // Type mapping for created tables:
 //   string     String          int64    Int64      float64  Float64
@@ -73,6 +75,30 @@ Status EncodingFor(const ColumnSpec& column, std::string_view table_type, Column
 // columns are fine: they get their defaults.
 Status PlanColumns(const std::string& table_label, const std::vector<ColumnSpec>& stream,
                    const std::vector<TableColumn>& table, std::vector<ColumnEncoding>* out);
+
+// The stream columns `table` lacks (by exact name), in stream order.
+std::vector<ColumnSpec> MissingColumns(const std::vector<ColumnSpec>& stream,
+                                       const std::vector<TableColumn>& table);
+
+// ALTER TABLE <table> ADD COLUMN `c` T, ADD COLUMN ... for `missing`, each
+// with the type CreateTableSql gives it. ClickHouse 18.16 has no ADD COLUMN
+// IF NOT EXISTS (19.1 added it), so the caller lists only columns it found
+// missing; a column added meanwhile by someone else fails the statement
+// (code 44, ILLEGAL_COLUMN) and the caller looks again. A NOT NULL stream
+// column gets a DEFAULT placeholder: that statement is advice for the
+// operator, never run by the sink.
+std::string AddColumnsSql(const std::string& table, const std::vector<ColumnSpec>& missing,
+                          TimestampType timestamp_type);
+
+// Whether the sink may add `missing` to `table_label` (engine `engine`)
+// itself: only nullable columns, only with create_table, and only to a
+// plain MergeTree table, the engine the sink creates (an ALTER of a
+// Distributed table changes the proxy, not the tables behind it). Else
+// InvalidArgument naming the table, the columns and the ALTER that would
+// add them.
+Status CheckCanAddColumns(const std::string& table_label, const std::vector<ColumnSpec>& missing,
+                          bool create_table, std::string_view engine,
+                          TimestampType timestamp_type);
 
 }  // namespace sinkhost::clickhouse
 

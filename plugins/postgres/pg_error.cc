@@ -99,6 +99,12 @@ PgError ErrorFromCurrentException() {
   } catch (const pqxx::broken_connection& ex) {
     e.message = OneLine(ex.what());
     e.connection_lost = true;
+  } catch (const pqxx::insufficient_privilege& ex) {
+    // libpqxx 6.4 throws this one without its SQLSTATE; an empty code
+    // would read as a client-side failure (retryable), and a missing
+    // grant is the operator's to fix, not the server's state.
+    e.sqlstate = ex.sqlstate().empty() ? "42501" : ex.sqlstate();
+    e.message = OneLine(ex.what());
   } catch (const pqxx::sql_error& ex) {
     e.sqlstate = ex.sqlstate();
     e.message = OneLine(ex.what());
@@ -130,6 +136,11 @@ Status ErrorStatus(const PgError& error, std::string_view what, std::string_view
   // the server never judged the batch, so it must not be dropped.
   if (error.sqlstate.empty()) return Status::Retryable(msg);
   if (IsRetryableSqlState(error.sqlstate)) return Status::Retryable(msg);
+  // A missing grant refuses every row alike: while writing, wait for the
+  // operator to grant it (retry) rather than quarantine good rows; at Open
+  // it is the configuration error `otherwise` says.
+  if (error.sqlstate == "42501" && otherwise == Status::Code::kPermanent)
+    return Status::Retryable(msg);
   return Status::FromCode(otherwise, msg);
 }
 

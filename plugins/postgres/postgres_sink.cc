@@ -76,8 +76,7 @@ constexpr const char* kColumnsQuery =
 struct TableShape {
   bool exists = false;
   std::string relkind;
-  std::string missing;  // 'a', 'b': stream columns the table lacks
-  int n_missing = 0;
+  std::vector<ColumnSpec> missing;  // stream columns the table lacks, in stream order
   // Every stream column has exactly PgType(): binary COPY can write it.
   bool exact_types = true;
 };
@@ -92,13 +91,55 @@ TableShape Inspect(const pqxx::result& rows, const std::vector<ColumnSpec>& colu
     // Quoted names are case-sensitive, and the sink quotes every name.
     for (const auto& row : rows)
       if (!row[1].is_null() && c.name == row[1].c_str()) type = row[2].c_str();
-    if (type == nullptr) shape.missing += (shape.n_missing++ ? ", '" : "'") + c.name + "'";
+    if (type == nullptr) shape.missing.push_back(c);
     else shape.exact_types = shape.exact_types && std::string_view(type) == PgType(c.type);
   }
   // Views and foreign tables convert through other layers; binary only
   // into plain and partitioned tables.
   if (shape.relkind != "r" && shape.relkind != "p") shape.exact_types = false;
   return shape;
+}
+
+// ALTER TABLE <qualified> ADD COLUMN IF NOT EXISTS ... for `missing`, each
+// with the type CREATE TABLE gives it. A NOT NULL column gets a DEFAULT
+// placeholder: only the operator knows what existing rows should hold.
+std::string AddColumnsSql(const std::string& qualified, const std::vector<ColumnSpec>& missing) {
+  std::string sql = "ALTER TABLE " + qualified;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    const ColumnSpec& c = missing[i];
+    sql += std::string(i ? ", " : " ") + "ADD COLUMN IF NOT EXISTS " +
+           QuoteSqlIdentifier(c.name) + " " + PgType(c.type);
+    if (!c.nullable) sql += " NOT NULL DEFAULT <value for existing rows>";
+  }
+  return sql;
+}
+
+// Why the sink will not add `shape.missing` to the table itself, naming
+// the table, the columns and the statement that would; empty if it may.
+std::string WhyNotAdd(const TableShape& shape, bool create_table, const std::string& display_name,
+                      const std::string& qualified) {
+  std::string names, required;
+  int n_required = 0;
+  for (size_t i = 0; i < shape.missing.size(); ++i) {
+    const ColumnSpec& c = shape.missing[i];
+    names += (i ? ", '" : "'") + c.name + "'";
+    if (!c.nullable) required += (n_required++ ? ", '" : "'") + c.name + "'";
+  }
+  const bool many = shape.missing.size() > 1;
+  const std::string them = many ? "them" : "it";
+  std::string why;
+  if (n_required > 0)
+    why = required + (n_required > 1 ? " are" : " is") +
+          " NOT NULL in the stream schema, and the sink adds only nullable columns (existing "
+          "rows have no value for a NOT NULL one)";
+  else if (!create_table)
+    why = "create_table is false, so the sink does not add " + them;
+  else if (shape.relkind != "r" && shape.relkind != "p")
+    why = "the sink adds columns only to tables, and this is a view or foreign table";
+  if (why.empty()) return "";
+  return "postgres: table " + display_name + " exists but lacks column" + (many ? "s " : " ") +
+         names + "; " + why + "; add " + them + " yourself: " +
+         AddColumnsSql(qualified, shape.missing);
 }
 
 }  // namespace
@@ -146,7 +187,8 @@ Status PostgresSink::Open(const StreamInfo& stream) {
   columns_ = stream.columns;
   display_name_ = "'" + schema_ + "." + table_ + "'";
 
-  const std::string qualified = QuoteSqlIdentifier(schema_) + "." + QuoteSqlIdentifier(table_);
+  qualified_ = QuoteSqlIdentifier(schema_) + "." + QuoteSqlIdentifier(table_);
+  const std::string& qualified = qualified_;
   create_sql_ = "CREATE TABLE IF NOT EXISTS " + qualified + " (";
   copy_sql_ = "COPY " + qualified + " (";
   // ROW EXCLUSIVE is the lock COPY takes anyway; ONLY, because a partition
@@ -198,6 +240,9 @@ Status PostgresSink::PrepareTable(bool at_open) {
   const Status::Code otherwise =
       at_open ? Status::Code::kInvalidArgument : Status::Code::kPermanent;
   for (int attempt = 0;; ++attempt) {
+    // What failed, for the message of an exception.
+    std::string doing =
+        create_table_ ? "cannot create or check the table" : "cannot check the table";
     try {
       pqxx::work tx(session_->conn);
       // The delivery ledger (sinkhost/ledger.hpp) lives beside the table
@@ -222,13 +267,45 @@ Status PostgresSink::PrepareTable(bool at_open) {
       if (const char* problem = RelkindProblem(shape.relkind))
         return Status::FromCode(otherwise, "postgres: " + display_name_ + " is " + problem +
                                                ", not a table COPY can write to");
+      if (shape.missing.empty()) {
+        tx.commit();
+        table_ready_ = true;
+        binary_ = shape.exact_types;
+        return Status::OK();
+      }
+      if (std::string why = WhyNotAdd(shape, create_table_, display_name_, qualified_);
+          !why.empty()) {
+        tx.commit();  // the ledger table
+        return Status::FromCode(otherwise, why);
+      }
+      // A table from before the stream gained nullable columns: add them.
+      // ALTER TABLE needs ACCESS EXCLUSIVE anyway; taking it first (rather
+      // than upgrading to it) keeps two hosts from deadlocking, and the
+      // second to get it finds the columns there when it looks again. The
+      // wait is bounded: a long query holding the table makes the open
+      // retryable (55P03) instead of queueing every reader behind us.
+      doing = "cannot lock the table to add the missing nullable columns with " +
+              AddColumnsSql(qualified_, shape.missing);
+      tx.exec0("SET LOCAL lock_timeout = '5s'");
+      tx.exec0("LOCK TABLE " + qualified_ + " IN ACCESS EXCLUSIVE MODE");
+      const TableShape locked = Inspect(tx.exec_params(kColumnsQuery, schema_, table_), columns_);
+      if (!locked.exists) {  // dropped meanwhile: start over
+        if (attempt < 2) continue;
+        return Status::Retryable("postgres: table " + display_name_ +
+                                 " keeps disappearing while the sink checks it");
+      }
+      if (!locked.missing.empty()) {
+        if (std::string why = WhyNotAdd(locked, create_table_, display_name_, qualified_);
+            !why.empty())
+          return Status::FromCode(otherwise, why);
+        const std::string sql = AddColumnsSql(qualified_, locked.missing);
+        doing = "cannot add the missing nullable columns with " + sql;
+        tx.exec0(sql);
+      }
+      const TableShape added = Inspect(tx.exec_params(kColumnsQuery, schema_, table_), columns_);
       tx.commit();
-      if (shape.n_missing > 0)
-        return Status::FromCode(otherwise, "postgres: table " + display_name_ +
-                                               " exists but lacks column" +
-                                               (shape.n_missing > 1 ? "s " : " ") + shape.missing);
       table_ready_ = true;
-      binary_ = shape.exact_types;
+      binary_ = added.exact_types;
       return Status::OK();
     } catch (...) {
       const PgError error = ErrorFromCurrentException();
@@ -238,9 +315,7 @@ Status PostgresSink::PrepareTable(bool at_open) {
       if (attempt == 0 && session_ != nullptr &&
           (error.sqlstate == "23505" || error.sqlstate == "42P07"))
         continue;
-      return ErrorStatus(error, create_table_ ? "cannot create or check the table"
-                                              : "cannot check the table",
-                         display_name_, otherwise);
+      return ErrorStatus(error, doing, display_name_, otherwise);
     }
   }
 }

@@ -5,7 +5,8 @@
 // `COPY ... FROM STDIN` inside one transaction.
 //
 // Open connects (libpqxx), then creates the table from the stream schema or
-// checks that an existing one has every stream column. Write encodes the
+// checks that an existing one has every stream column, adding (with
+// create_table) the nullable ones an older table lacks. Write encodes the
 // batch into one reusable buffer and streams it through the connection's
 // libpq handle (copy_in.h) in chunks, then commits: a batch is stored
 // completely or not at all. The encoding is COPY's binary format when every
@@ -56,8 +57,10 @@ class PostgresSink : public Sink {
   bool Connect(std::string* reason);
   // Connect for Open and Write: Retryable with the reason on failure.
   Status ConnectOrRetry();
-  // Creates the table or checks its columns. `at_open` decides whether a
-  // non-retryable problem is InvalidArgument (open) or Permanent (write).
+  // Creates the table or checks its columns, adding missing nullable ones
+  // under an ACCESS EXCLUSIVE lock when create_table allows. `at_open`
+  // decides whether a non-retryable problem is InvalidArgument (open) or
+  // Permanent (write).
   Status PrepareTable(bool at_open);
   // One COPY of the rows of `batch` its ledger entry does not cover yet,
   // and the entry's update, in one transaction.
@@ -78,6 +81,7 @@ class PostgresSink : public Sink {
   bool open_ = false;
   std::string table_;                // table name within schema_
   std::string display_name_;         // 'schema.table' for messages
+  std::string qualified_;            // "schema"."table" for SQL
   std::vector<ColumnSpec> columns_;  // stream columns, in COPY order
   std::string create_sql_;           // CREATE TABLE IF NOT EXISTS ...
   std::string copy_sql_;             // COPY "schema"."table" (...) FROM STDIN

@@ -25,6 +25,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "core/batch/row_batch.h"
 #include "core/plugin/plugin_library.h"
@@ -55,6 +56,35 @@ std::string AllTypesTable(const std::string& extra = "", const std::string& name
          " NOT NULL, i_n bigint, f double precision NOT NULL, f_n double precision, "
          "b boolean NOT NULL, b_n boolean, ts timestamptz NOT NULL, ts_n timestamptz" +
          extra + ")";
+}
+
+// The plausible table as sinkhost created it before the enrichment stage
+// added its 18 nullable columns: the first 15, leaving out `omit`.
+std::string OldPlausibleTable(const std::string& omit = "") {
+  const std::vector<std::pair<std::string, std::string>> columns = {
+      {"timestamp", "timestamp with time zone NOT NULL"},
+      {"name", "text NOT NULL"},
+      {"domain", "text NOT NULL"},
+      {"url", "text NOT NULL"},
+      {"hostname", "text NOT NULL"},
+      {"pathname", "text NOT NULL"},
+      {"referrer", "text"},
+      {"screen_width", "bigint"},
+      {"props", "text NOT NULL"},
+      {"revenue_amount", "double precision"},
+      {"revenue_currency", "text"},
+      {"interactive", "boolean NOT NULL"},
+      {"scroll_depth", "bigint"},
+      {"engagement_time", "bigint"},
+      {"user_agent", "text"}};
+  std::string sql = "CREATE TABLE events (";
+  bool first = true;
+  for (const auto& [name, decl] : columns) {
+    if (name == omit) continue;
+    sql += (first ? "\"" : ", \"") + name + "\" " + decl;
+    first = false;
+  }
+  return sql + ")";
 }
 
 // Strings that break naive COPY text or SQL handling.
@@ -337,7 +367,7 @@ class PostgresSinkTest : public QObject {
                           "25006"})
       QTest::newRow(s) << s << true;
     for (const char* s : {"22P02", "22003", "22008", "22021", "23505", "23514", "23502", "42703",
-                          "42804", "42601", "42501", "42P07", "XX000", "0A000"})
+                          "42804", "42601", "42P07", "XX000", "0A000"})
       QTest::newRow(s) << s << false;
     // No SQLSTATE: a client-side failure; the server never judged the batch.
     QTest::newRow("none") << "" << true;
@@ -357,6 +387,15 @@ class PostgresSinkTest : public QObject {
     // A lost connection is retryable whatever the code says.
     e.connection_lost = true;
     QVERIFY(postgres::ErrorStatus(e, "x", "t", Status::Code::kPermanent).IsRetryable());
+  }
+
+  // A missing grant: retried while writing (the operator grants it; no row
+  // is at fault), refused at Open as the configuration error it is.
+  void insufficientPrivilegeIsRetriedWhileWriting() {
+    postgres::PgError e{"42501", "permission denied for table t", false};
+    QVERIFY(postgres::ErrorStatus(e, "COPY failed", "t", Status::Code::kPermanent).IsRetryable());
+    QVERIFY(postgres::ErrorStatus(e, "open", "t", Status::Code::kInvalidArgument)
+                .IsInvalidArgument());
   }
 
   // ---- through the loader, against the server ----
@@ -606,17 +645,166 @@ class PostgresSinkTest : public QObject {
              (Rows{{"1", "row7", "7", "3.5", "1970-01-01 00:00:07", "dflt"}}));
   }
 
-  void existingTableMissingColumnIsInvalid() {
+  void existingTableMissingNullableColumnGetsIt() {
     QCOMPARE(Exec("CREATE TABLE events (s text, s_n text, i bigint, i_n bigint, f float8, "
                   "f_n float8, b bool, b_n bool, ts timestamptz, \"TS_N\" timestamptz)"),
              std::string());
+    auto sink = OpenSink();
+    // Quoted names are case-sensitive: "TS_N" is not ts_n, so ts_n is added.
+    QCOMPARE(Query("SELECT attname, format_type(atttypid, atttypmod), attnotnull "
+                   "FROM pg_attribute WHERE attrelid = 'public.events'::regclass "
+                   "AND attnum > 9 AND NOT attisdropped ORDER BY attnum"),
+             (Rows{{"TS_N", "timestamp with time zone", "f"},
+                   {"ts_n", "timestamp with time zone", "f"}}));
+    Row r = Simple(1);
+    r.ts_n = 5000000;
+    CHECK_OK(Write(sink.get(), MakeBatch(schema_, {r})));
+    QCOMPARE(Query("SELECT i, (extract(epoch FROM ts_n))::bigint, \"TS_N\" FROM events"),
+             (Rows{{"1", "5", kNull}}));
+  }
+
+  // A table created before the enrichment stage gets the plausible
+  // schema's 18 new nullable columns on open; old rows read NULL in them,
+  // and binary COPY still applies (the types are the sink's own).
+  void oldPlausibleTableGetsEnrichedColumns() {
+    QCOMPARE(Exec(OldPlausibleTable()), std::string());
+    QCOMPARE(Exec("INSERT INTO events VALUES ('2026-01-01 00:00:00+00', 'pageview', "
+                  "'example.com', 'https://example.com/old', 'example.com', '/old', NULL, 1024, "
+                  "'{}', NULL, NULL, true, NULL, NULL, 'curl')"),
+             std::string());
+    const Schema& schema = Schema::Plausible();
+    UniqueSchema arrow;
+    schema.ExportToArrow(arrow.get());
+    std::map<std::string, std::string> options = {
+        {"connection", server_->ConnectionString() + " options='-c log_statement=all'"}};
+    auto sink = OpenSink(options, &schema);
+
+    Rows want;
+    for (size_t c = plausible_columns::kBrowser; c < schema.num_columns(); ++c) {
+      const Column& col = schema.column(c);
+      QVERIFY(col.nullable);
+      want.push_back({col.name, col.type == ColumnType::kInt64 ? "bigint" : "text", "f"});
+    }
+    QCOMPARE(want.size(), size_t{18});
+    QCOMPARE(Query("SELECT attname, format_type(atttypid, atttypmod), attnotnull "
+                   "FROM pg_attribute WHERE attrelid = 'public.events'::regclass "
+                   "AND attnum > 15 AND NOT attisdropped ORDER BY attnum"),
+             want);
+    CHECK_CONTAINS(server_->Log(), "LOCK TABLE \"public\".\"events\" IN ACCESS EXCLUSIVE MODE");
+    CHECK_CONTAINS(server_->Log(),
+                   "ALTER TABLE \"public\".\"events\" ADD COLUMN IF NOT EXISTS \"browser\" text, "
+                   "ADD COLUMN IF NOT EXISTS \"browser_version\" text");
+
+    CHECK_OK(Write(sink.get(), PlausibleRows(12), arrow.get()));
+    CHECK_CONTAINS(server_->Log(), "COPY \"public\".\"events\" (\"timestamp\"");
+    CHECK_CONTAINS(server_->Log(), "\"session_id\") FROM STDIN (FORMAT binary)");
+    CHECK_OK(sink->Close());
+    // Opening again finds every column and changes nothing.
+    CHECK_OK(sink->Open("events", schema));
+    QCOMPARE(One("SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.events'::regclass "
+                 "AND attnum > 0 AND NOT attisdropped"),
+             std::string("33"));
+
+    QCOMPARE(Query("SELECT pathname, browser, screen_size, country_code, city_geoname_id, "
+                   "user_id, session_id FROM events ORDER BY timestamp LIMIT 3"),
+             (Rows{{"/old", kNull, kNull, kNull, kNull, kNull, kNull},
+                   {"/", "Safari", "Mobile", kNull, kNull,
+                    std::to_string(static_cast<int64_t>(0x9E3779B97F4A7C15ull)),
+                    std::to_string(static_cast<int64_t>(0xC2B2AE3D27D4EB4Full))},
+                   {"/pricing", "Chrome", "Desktop", "GB", "2655045",
+                    std::to_string(static_cast<int64_t>(0x9E3779B97F4A7C15ull * 2)),
+                    std::to_string(static_cast<int64_t>(0xC2B2AE3D27D4EB4Full))}}));
+    QCOMPARE(Query("SELECT count(*), count(browser), count(utm_source), count(country_code) "
+                   "FROM events"),
+             (Rows{{"13", "12", "12", "10"}}));
+  }
+
+  // Two hosts opening the same old table at once: each column is added
+  // once, and both opens succeed.
+  void concurrentOpensAddColumnsOnce() {
+    QCOMPARE(Exec(OldPlausibleTable()), std::string());
+    const Schema& schema = Schema::Plausible();
+    std::unique_ptr<SinkInstance> a, b;
+    CHECK_OK(Create({}, &a));
+    CHECK_OK(Create({}, &b));
+    Status st_a, st_b;
+    std::thread other([&] { st_b = b->Open("events", schema); });
+    st_a = a->Open("events", schema);
+    other.join();
+    CHECK_OK(st_a);
+    CHECK_OK(st_b);
+    QCOMPARE(One("SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.events'::regclass "
+                 "AND attnum > 0 AND NOT attisdropped"),
+             std::string("33"));
+  }
+
+  // The columns are added under ACCESS EXCLUSIVE; a reader holding the
+  // table past the lock timeout makes the open retryable, not stuck.
+  void oldTableHeldByAReaderIsRetryableAtOpen() {
+    QCOMPARE(Exec(OldPlausibleTable()), std::string());
+    pqxx::connection other(server_->ConnectionString());
+    pqxx::work reader(other);
+    reader.exec("SELECT count(*) FROM events");
     std::unique_ptr<SinkInstance> sink;
     CHECK_OK(Create({}, &sink));
-    Status st = sink->Open("events", schema_);
+    Status st = sink->Open("events", Schema::Plausible());
+    QVERIFY2(st.IsRetryable(), st.ToString().c_str());
+    CHECK_CONTAINS(st.message(), "SQLSTATE 55P03");
+    CHECK_CONTAINS(st.message(), "'public.events'");
+    reader.commit();
+    CHECK_OK(sink->Open("events", Schema::Plausible()));
+  }
+
+  // A role that may not alter the table: the open fails quoting the
+  // statement, for the owner to run.
+  void oldTableOfAnotherOwnerIsInvalidWithTheStatement() {
+    QCOMPARE(Exec(OldPlausibleTable() +
+                  "; DROP ROLE IF EXISTS sinkhost_writer; CREATE ROLE sinkhost_writer LOGIN; "
+                  "GRANT USAGE, CREATE ON SCHEMA public TO sinkhost_writer"),
+             std::string());
+    std::unique_ptr<SinkInstance> sink;
+    CHECK_OK(Create({{"connection", server_->ConnectionString() + " user=sinkhost_writer"}},
+                    &sink));
+    Status st = sink->Open("events", Schema::Plausible());
     QVERIFY2(st.IsInvalidArgument(), st.ToString().c_str());
-    // Quoted names are case-sensitive: "TS_N" is not ts_n.
-    CHECK_CONTAINS(st.message(), "table 'public.events' exists but lacks column 'ts_n'");
+    // LOCK TABLE ... ACCESS EXCLUSIVE already needs more than it has.
+    CHECK_CONTAINS(st.message(), "the missing nullable columns with ALTER TABLE "
+                                 "\"public\".\"events\" ADD COLUMN IF NOT EXISTS \"browser\" text");
+    CHECK_CONTAINS(st.message(), "SQLSTATE 42501");
+  }
+
+  // What the sink does not add itself: the table stays as it was and the
+  // message names the table, the column and the statement that fixes it.
+  void oldTableIsRefusedWhenColumnsCannotBeAdded_data() {
+    QTest::addColumn<QString>("omit");  // left out of the old table too
+    QTest::addColumn<bool>("create_table");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("missing NOT NULL column")
+        << "hostname" << true << "'hostname' is NOT NULL in the stream schema";
+    QTest::newRow("create_table false") << "" << false
+                                        << "create_table is false, so the sink does not add them";
+  }
+  void oldTableIsRefusedWhenColumnsCannotBeAdded() {
+    QFETCH(QString, omit);
+    QFETCH(bool, create_table);
+    QFETCH(QString, reason);
+    QCOMPARE(Exec(OldPlausibleTable(omit.toStdString())), std::string());
+    std::unique_ptr<SinkInstance> sink;
+    CHECK_OK(Create({{"create_table", create_table ? "true" : "false"}}, &sink));
+    Status st = sink->Open("events", Schema::Plausible());
+    QVERIFY2(st.IsInvalidArgument(), st.ToString().c_str());
+    CHECK_CONTAINS(st.message(), "table 'public.events' exists but lacks columns ");
+    CHECK_CONTAINS(st.message(), reason.toStdString());
+    CHECK_CONTAINS(st.message(), "'browser'");
+    CHECK_CONTAINS(st.message(), "add them yourself: ALTER TABLE \"public\".\"events\" ");
+    CHECK_CONTAINS(st.message(), "ADD COLUMN IF NOT EXISTS \"session_id\" bigint");
+    if (!omit.isEmpty())
+      CHECK_CONTAINS(st.message(), "ADD COLUMN IF NOT EXISTS \"" + omit.toStdString() +
+                                       "\" text NOT NULL DEFAULT <value for existing rows>");
     QVERIFY(!sink->is_open());
+    QCOMPARE(One("SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.events'::regclass "
+                 "AND attnum > 0 AND NOT attisdropped"),
+             std::to_string(omit.isEmpty() ? 15 : 14));
   }
 
   void missingTableWithoutCreateIsInvalid() {

@@ -277,20 +277,85 @@ Status SqliteSink::EnsureTable(const StreamInfo& stream) {
   // An existing table may have more columns than the stream (they get their
   // defaults), but never fewer. Column types are not compared: SQLite stores
   // any value in any column, by affinity.
-  std::string missing;
-  int n_missing = 0;
-  for (const ColumnSpec& c : stream.columns) {
+  std::vector<ColumnSpec> missing = MissingColumns(stream.columns, existing);
+  if (missing.empty()) return Status::OK();
+  SINKHOST_RETURN_NOT_OK(CheckCanAddColumns(missing));
+  return AddColumns(stream);
+}
+
+std::vector<ColumnSpec> SqliteSink::MissingColumns(const std::vector<ColumnSpec>& columns,
+                                                   const std::vector<std::string>& existing) {
+  std::vector<ColumnSpec> missing;
+  for (const ColumnSpec& c : columns) {
     bool found = false;
     for (const std::string& e : existing) found = found || SameIdentifier(e, c.name);
-    if (!found) {
-      missing += (n_missing++ ? ", '" : "'") + c.name + "'";
+    if (!found) missing.push_back(c);
+  }
+  return missing;
+}
+
+std::string SqliteSink::AddColumnSql(const ColumnSpec& column) const {
+  return "ALTER TABLE " + QuoteSqlIdentifier(table_) + " ADD COLUMN " +
+         QuoteSqlIdentifier(column.name) + " " + SqlType(column.type);
+}
+
+Status SqliteSink::CheckCanAddColumns(const std::vector<ColumnSpec>& missing) const {
+  // Existing rows have no value for a NOT NULL column, and any default the
+  // sink picked would be a made-up value; only nullable columns, which
+  // those rows read as NULL, are added without asking.
+  std::string names, required, statements;
+  int n_required = 0;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    const ColumnSpec& c = missing[i];
+    names += (i ? ", '" : "'") + c.name + "'";
+    statements += (i ? "; " : "") + AddColumnSql(c);
+    if (!c.nullable) {
+      required += (n_required++ ? ", '" : "'") + c.name + "'";
+      statements += " NOT NULL DEFAULT <value for existing rows>";
     }
   }
-  if (n_missing > 0)
-    return Status::InvalidArgument("sqlite: table '" + table_ + "' in '" + path_ +
-                                   "' exists but lacks column" + (n_missing > 1 ? "s " : " ") +
-                                   missing);
+  const std::string head = "sqlite: table '" + table_ + "' in '" + path_ +
+                           "' exists but lacks column" + (missing.size() > 1 ? "s " : " ") +
+                           names;
+  const char* them = missing.size() > 1 ? "them" : "it";
+  if (n_required > 0)
+    return Status::InvalidArgument(
+        head + "; " + required + (n_required > 1 ? " are" : " is") +
+        " NOT NULL in the stream schema, and the sink adds only nullable columns (existing rows "
+        "have no value for a NOT NULL one); add " + them + " yourself: " + statements);
+  if (!create_table_)
+    return Status::InvalidArgument(head + "; create_table is false, so the sink does not add " +
+                                   them + "; add " + them + " yourself (" + statements +
+                                   ") or set create_table to true");
   return Status::OK();
+}
+
+Status SqliteSink::AddColumns(const StreamInfo& stream) {
+  // BEGIN IMMEDIATE takes the write lock, so two processes opening the same
+  // old table add each column once: the second one finds it present when
+  // it looks again under the lock.
+  int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "cannot lock the database to add columns", false);
+  std::vector<std::string> existing;
+  Status st = ReadTableColumns(&existing);
+  std::vector<ColumnSpec> missing;
+  if (st.ok()) missing = MissingColumns(stream.columns, existing);
+  if (st.ok() && existing.empty())
+    st = Status::Retryable("sqlite: table '" + table_ + "' in '" + path_ +
+                           "' was dropped while the sink added columns to it");
+  if (st.ok()) st = CheckCanAddColumns(missing);
+  for (size_t i = 0; st.ok() && i < missing.size(); ++i) {
+    const std::string sql = AddColumnSql(missing[i]);
+    rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) st = Error(rc, "cannot add column '" + missing[i].name + "'", false);
+  }
+  if (st.ok()) {
+    rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) st = Error(rc, "cannot commit the added columns", false);
+  }
+  if (!st.ok() && !sqlite3_get_autocommit(db_))
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return st;
 }
 
 Status SqliteSink::Prepare(const std::string& sql, sqlite3_stmt** out) {

@@ -4,8 +4,9 @@
 // SqliteSink: writes each batch into one SQLite table, one transaction per
 // batch, through a single prepared INSERT reused for every row.
 //
-// Open creates (or checks) the table from the stream schema and prepares
-// the statements; Write binds every value (no value ever becomes SQL text)
+// Open creates (or checks) the table from the stream schema, adding the
+// nullable stream columns an older table lacks, and prepares the
+// statements; Write binds every value (no value ever becomes SQL text)
 // and commits, or rolls back and reports the failure as retryable (lock,
 // I/O, disk full) or permanent (constraint, type, size). Close finalizes and
 // closes the connection; Open may be called again afterwards.
@@ -44,6 +45,14 @@ class SqliteSink : public Sink {
   // Connection setup and table checks, called by Open.
   Status OpenDatabase();
   Status EnsureTable(const StreamInfo& stream);
+  // An existing table lacking stream columns: the nullable ones are added
+  // (ALTER TABLE ... ADD COLUMN) when create_table allows; anything else
+  // is refused with the statements that would fix it.
+  static std::vector<ColumnSpec> MissingColumns(const std::vector<ColumnSpec>& columns,
+                                                const std::vector<std::string>& existing);
+  std::string AddColumnSql(const ColumnSpec& column) const;
+  Status CheckCanAddColumns(const std::vector<ColumnSpec>& missing) const;
+  Status AddColumns(const StreamInfo& stream);
   Status Prepare(const std::string& sql, sqlite3_stmt** out);
   // Binds row `row` of `batch` to insert_; returns the first bind error.
   int BindRow(const BatchView& batch, int64_t row);
