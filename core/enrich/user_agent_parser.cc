@@ -5,6 +5,7 @@
 
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,6 +14,9 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+
+#include "core/ingest/ingest.h"
+#include "core/ingest/utf8.h"
 
 namespace sinkhost::enrich {
 
@@ -96,93 +100,50 @@ bool ContainsIcase(std::string_view s, std::string_view p) {
 
 }  // namespace
 
-// Finds which of a fixed set of lowercase literals occur in a text, ASCII
-// case-insensitively, in one pass (Aho-Corasick, as a dense DFA over the
-// bytes the literals use). RE2's FilteredRE2 leaves this part to the caller.
-class UserAgentParser::AtomMatcher {
+// Finds which of FilteredRE2's literals occur in a text, in one DFA pass.
+// The literals are lower case and FilteredRE2 expects them searched in the
+// lower-cased text; a case-insensitive set finds the same ones without
+// copying the text (Latin-1 folding also pairs accented letters, which can
+// only let more rules through to their real match, never fewer).
+class UserAgentParser::AtomSet {
  public:
-  explicit AtomMatcher(const std::vector<std::string>& atoms) {
-    byte_class_.fill(0);
-    classes_ = 1;  // class 0: bytes in no atom
+  explicit AtomSet(const std::vector<std::string>& atoms) : set_(Options(), RE2::UNANCHORED) {
     for (const std::string& a : atoms) {
-      for (unsigned char c : a) {
-        if (byte_class_[c] == 0) byte_class_[c] = static_cast<uint16_t>(classes_++);
-      }
+      if (set_.Add(RE2::QuoteMeta(a), nullptr) < 0) return;  // cannot happen: quoted
     }
-    // Upper-case letters share their lower-case class.
-    for (int c = 'A'; c <= 'Z'; ++c) byte_class_[c] = byte_class_[c + 32];
-    NewState();
-    for (size_t id = 0; id < atoms.size(); ++id) {
-      int32_t s = 0;
-      for (unsigned char c : atoms[id]) {
-        int32_t& next = delta_[s * classes_ + byte_class_[c]];
-        if (next < 0) {
-          int32_t fresh = NewState();  // may reallocate delta_: re-index
-          delta_[s * classes_ + byte_class_[c]] = fresh;
-          s = fresh;
-        } else {
-          s = next;
-        }
-      }
-      if (!atoms[id].empty()) atom_at_[s] = static_cast<int32_t>(id);
-    }
-    // Breadth-first: failure links, output links, and the missing
-    // transitions (so matching never follows a failure link).
-    std::vector<int32_t> fail(atom_at_.size(), 0), queue;
-    for (int c = 0; c < classes_; ++c) {
-      int32_t& t = delta_[c];
-      if (t < 0) {
-        t = 0;
-      } else {
-        queue.push_back(t);
-      }
-    }
-    for (size_t head = 0; head < queue.size(); ++head) {
-      int32_t u = queue[head];
-      for (int c = 0; c < classes_; ++c) {
-        int32_t v = delta_[u * classes_ + c];
-        int32_t via_fail = delta_[fail[u] * classes_ + c];
-        if (v < 0) {
-          delta_[u * classes_ + c] = via_fail;
-          continue;
-        }
-        fail[v] = via_fail;
-        output_link_[v] = atom_at_[via_fail] >= 0 ? via_fail : output_link_[via_fail];
-        queue.push_back(v);
-      }
-    }
+    usable_ = set_.Compile();
   }
 
-  // Appends the ids of the atoms found in `text`, each once, ascending.
-  void Find(std::string_view text, std::vector<int>* out) const {
-    size_t first = out->size();
-    int32_t s = 0;
-    for (unsigned char c : text) {
-      s = delta_[s * classes_ + byte_class_[c]];
-      for (int32_t t = atom_at_[s] >= 0 ? s : output_link_[s]; t >= 0; t = output_link_[t]) {
-        out->push_back(atom_at_[t]);
-      }
-    }
-    std::sort(out->begin() + first, out->end());
-    out->erase(std::unique(out->begin() + first, out->end()), out->end());
+  // Replaces `out` with the indices of the atoms found in `text`. False when
+  // the set could not say (its DFA ran out of memory): the caller must then
+  // try every rule.
+  bool Find(std::string_view text, std::vector<int>* out) const {
+    out->clear();
+    if (!usable_) return false;
+    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+    if (set_.Match(re2::StringPiece(text.data(), text.size()), out, &error)) return true;
+    out->clear();
+    return error.kind == RE2::Set::kNoError;  // no atom at all vs. a failed search
   }
 
-  size_t states() const { return atom_at_.size(); }
-  size_t table_bytes() const { return delta_.size() * sizeof(int32_t); }
+  bool usable() const { return usable_; }
 
  private:
-  int32_t NewState() {
-    delta_.resize(delta_.size() + classes_, -1);
-    atom_at_.push_back(-1);
-    output_link_.push_back(-1);
-    return static_cast<int32_t>(atom_at_.size() - 1);
+  static RE2::Options Options() {
+    RE2::Options opts;
+    opts.set_log_errors(false);  // a failure is handled: every rule is tried
+    opts.set_case_sensitive(false);
+    opts.set_encoding(RE2::Options::EncodingLatin1);
+    // Literals keep the DFA near Aho-Corasick's size (~14k states for
+    // uap-core 0.16's ~2900 distinct literals), built lazily. With 2-4 MiB
+    // the DFA already flushed its state cache on uap-core's test strings
+    // (parse p50 50-55 us instead of 35); 64 MiB leaves ample room.
+    opts.set_max_mem(int64_t{64} << 20);
+    return opts;
   }
 
-  std::array<uint16_t, 256> byte_class_;
-  int classes_;
-  std::vector<int32_t> delta_;        // state * classes_ + class -> state
-  std::vector<int32_t> atom_at_;      // atom ending exactly at a state, or -1
-  std::vector<int32_t> output_link_;  // nearest proper-suffix state with an atom, or -1
+  RE2::Set set_;
+  bool usable_ = false;
 };
 
 struct UserAgentParser::Section {
@@ -199,16 +160,24 @@ struct UserAgentParser::Section {
   std::vector<std::string> atoms;  // the filter's literals (lowercase)
 
   // Index of the first rule matching `text`, given the indices of this
-  // section's atoms found in it; -1 when none.
-  int FirstMatch(std::string_view text, const std::vector<int>& found_atoms,
+  // section's atoms found in it (nullptr: unknown, try every rule); -1 when
+  // none.
+  int FirstMatch(std::string_view text, const std::vector<int>* found_atoms,
                  std::vector<int>* scratch) const {
+    re2::StringPiece piece(text.data(), text.size());
+    const int n = static_cast<int>(rules.size());  // the filter may hold a placeholder past these
+    if (found_atoms == nullptr) {
+      for (int r = 0; r < n; ++r) {
+        if (RE2::PartialMatch(piece, filter.GetRE2(r))) return r;
+      }
+      return -1;
+    }
     // Rules whose literals are all present (or that have none), then the
     // real match in rule order; the first that matches is uap-core's.
-    filter.AllPotentials(found_atoms, scratch);
+    filter.AllPotentials(*found_atoms, scratch);
     std::sort(scratch->begin(), scratch->end());
-    re2::StringPiece piece(text.data(), text.size());
     for (int r : *scratch) {
-      if (RE2::PartialMatch(piece, filter.GetRE2(r))) return r;
+      if (r < n && RE2::PartialMatch(piece, filter.GetRE2(r))) return r;
     }
     return -1;
   }
@@ -361,7 +330,7 @@ Status UserAgentParser::Load(const std::string& regexes_yaml,
     const std::vector<std::string>& atoms = parser->sections_[k]->atoms;
     for (size_t i = 0; i < atoms.size(); ++i) local[global[atoms[i]]] = static_cast<int32_t>(i);
   }
-  parser->atom_matcher_ = std::make_unique<AtomMatcher>(all_atoms);
+  parser->atom_set_ = std::make_unique<AtomSet>(all_atoms);
   *out = std::move(parser);
   return Status::OK();
 }
@@ -382,21 +351,24 @@ std::string UserAgentParser::FilterStats() const {
     s->filter.AllPotentials(none, &potentials);
     unfiltered += potentials.size();
   }
-  return std::to_string(atoms) + " literals (" + std::to_string(atom_matcher_->states()) +
-         " matcher states, " + std::to_string(atom_matcher_->table_bytes() >> 10) +
-         " KiB); " + std::to_string(unfiltered) + " rules tried on every parse";
+  if (!atom_set_->usable()) {
+    return std::to_string(atoms) + " literals; their RE2::Set failed to compile, so every "
+           "parse tries every rule";
+  }
+  return std::to_string(atoms) + " literals in an RE2::Set; " + std::to_string(unfiltered) +
+         " rules tried on every parse";
 }
 
 void UserAgentParser::ParseUap(std::string_view user_agent, UapResult* out) const {
   std::vector<int> found, local, scratch;
-  atom_matcher_->Find(user_agent, &found);
+  const bool atoms_known = atom_set_->Find(user_agent, &found);
   int match[kSections];
   for (int k = 0; k < kSections; ++k) {
     local.clear();
     for (int g : found) {
       if (int32_t l = local_atom_[k][g]; l >= 0) local.push_back(l);
     }
-    match[k] = sections_[k]->FirstMatch(user_agent, local, &scratch);
+    match[k] = sections_[k]->FirstMatch(user_agent, atoms_known ? &local : nullptr, &scratch);
   }
 
   std::string part[kMaxSlots];
@@ -423,6 +395,16 @@ void UserAgentParser::Parse(std::string_view user_agent, UserAgentInfo* out) con
   UapResult uap;
   ParseUap(user_agent, &uap);
   MapToPlausible(user_agent, uap, out);
+  // The rules match bytes (Latin-1), so a capture can end inside a UTF-8
+  // sequence, or copy bytes of a header that is not UTF-8: the columns must
+  // be UTF-8 whatever the header held.
+  for (std::string* field : {&out->browser, &out->browser_version, &out->operating_system,
+                             &out->operating_system_version}) {
+    if (IsValidUtf8(*field)) continue;
+    std::string repaired;
+    ingest::AppendRepairedUtf8(*field, &repaired);
+    *field = std::move(repaired);
+  }
 }
 
 // ---- Mapping onto Plausible's (Matomo device-detector's) names ----

@@ -53,12 +53,15 @@
 //
 // A cold parse does not try the ~1160 rules one by one. RE2's FilteredRE2
 // extracts the literals each rule needs (e.g. "firefox/" for Firefox's);
-// one Aho-Corasick pass over the lower-cased text finds which literals of
-// all three sections occur, and only the rules whose literals are present
-// (plus the few without any) run, in rule order, until the first match;
-// that rule alone then runs again for its capture groups. (RE2::Set was
-// tried first: its DFAs over hundreds of case-insensitive patterns with
-// bounded repeats kept being rebuilt, ~150 us to 100 ms per parse.)
+// one RE2::Set over those literals (case-insensitive, one DFA pass) finds
+// which literals of all three sections occur, and only the rules whose
+// literals are present (plus the few without any) run, in rule order, until
+// the first match; that rule alone then runs again for its capture groups.
+// Should the set's DFA run out of memory, that parse tries every rule in
+// order instead, so a result is never lost, only slower. (An RE2::Set over
+// the full rules was tried first: its DFAs over hundreds of case-insensitive
+// patterns with bounded repeats kept being rebuilt, ~150 us to 100 ms per
+// parse. Literals alone keep the DFA small.)
 // Patterns are compiled as Latin-1: the rules are ASCII, and bytes of a
 // non-UTF-8 header then match like any other byte. Rules RE2 rejects
 // (lookaround, backreferences) are skipped and listed (skipped_rules());
@@ -137,10 +140,10 @@ class UserAgentParser {
  private:
   static constexpr int kSections = 3;  // user agent, OS, device
   struct Section;
-  class AtomMatcher;
+  class AtomSet;
   UserAgentParser();
   std::unique_ptr<Section> sections_[kSections];
-  std::unique_ptr<AtomMatcher> atom_matcher_;
+  std::unique_ptr<AtomSet> atom_set_;
   // Per section: the section's index of each matcher literal, or -1.
   std::vector<int32_t> local_atom_[kSections];
   std::vector<std::string> skipped_;

@@ -65,6 +65,17 @@ size_t RunUapFile(const UserAgentParser& parser, const std::string& file,
   return cases.size();
 }
 
+// The process's resident set in KiB (VmRSS of /proc/self/status), -1 if
+// unavailable.
+long ResidentKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
 void Report(const char* file, size_t total, const std::vector<Mismatch>& failures) {
   qDebug("%s: %zu cases, %zu disagree", file, total, failures.size());
   for (size_t i = 0; i < failures.size() && i < 25; ++i) {
@@ -83,10 +94,14 @@ class UserAgentParserTest : public QObject {
 
  private slots:
   void initTestCase() {
+    long rss_before = ResidentKiB();
     auto start = std::chrono::steady_clock::now();
     sinkhost::Status s = UserAgentParser::Load(UserAgentParser::DefaultRulesPath(), &parser_);
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
     QVERIFY2(s.ok(), s.message().c_str());
+    long rss_after = ResidentKiB();
+    qDebug("VmRSS before Load %ld KiB, after %ld KiB (+%ld KiB)", rss_before, rss_after,
+           rss_after - rss_before);
     qDebug("loaded %zu rules in %.0f ms, %zu skipped; %s", parser_->rule_count(), ms.count(),
            parser_->skipped_rules().size(), parser_->FilterStats().c_str());
     for (const std::string& skipped : parser_->skipped_rules()) qDebug("  skipped %s", skipped.c_str());
@@ -140,6 +155,7 @@ class UserAgentParserTest : public QObject {
   // first use) and again once the rules have run (a new UA in steady state).
   void coldParseTime() {
     std::unique_ptr<UserAgentParser> fresh;
+    long rss_before = ResidentKiB();
     QVERIFY(UserAgentParser::Load(UserAgentParser::DefaultRulesPath(), &fresh).ok());
     YAML::Node cases = YAML::LoadFile(std::string(kTestDir) + "test_ua.yaml")["test_cases"];
     std::vector<std::string> uas;
@@ -158,6 +174,10 @@ class UserAgentParserTest : public QObject {
       qDebug("uncached Parse of %zu test_ua.yaml strings, %s: p50 %.1f us, p99 %.1f us, max %.1f us",
              us.size(), pass, us[us.size() / 2], us[us.size() * 99 / 100], us.back());
     }
+    // RE2 builds DFA states lazily, so the parser grows as it is used.
+    long rss_after = ResidentKiB();
+    qDebug("VmRSS: a second parser, loaded and run over test_ua.yaml twice: +%ld KiB",
+           rss_after - rss_before);
   }
 
   // Parse is const and thread-safe: threads sharing one parser agree with a
@@ -367,7 +387,9 @@ class UserAgentParserTest : public QObject {
     QCOMPARE(cache.evictions(), cache.misses() - 64);
   }
 
-  void cacheHitIsFast() {
+  // Every repeat is a hit (how fast a hit is, is bench/run.sh's business:
+  // section enrich).
+  void repeatsAreHits() {
     UserAgentCache cache(parser_.get(), 1024);
     std::vector<std::string> uas;
     YAML::Node cases = YAML::LoadFile(std::string(kTestDir) + "test_ua.yaml")["test_cases"];
@@ -387,8 +409,7 @@ class UserAgentParserTest : public QObject {
                 (double(kRounds) * uas.size());
     qDebug("cache hit: %.1f ns per Get over %zu distinct UAs (checksum %zu)", ns, uas.size(), sink);
     QCOMPARE(cache.misses(), uint64_t(uas.size()));
-    // Generous for a shared, possibly unoptimised machine; typically ~20-40 ns.
-    QVERIFY2(ns < 500, qPrintable(QString::number(ns)));
+    QCOMPARE(cache.hits(), uint64_t(kRounds) * uas.size());
   }
 
   // Load errors name the file and the rule.
