@@ -95,7 +95,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
                      EnrichedColumns* out) override {
     out->has_device = ua_cache_ != nullptr;
     if (ua_cache_ != nullptr) {
-      const UserAgentInfo& ua = ua_cache_->Get(ctx.user_agent);
+      const UserAgentInfo& ua = ua_cache_->Get(event.user_agent);
       if (opts_.drop_bots && ua.bot != BotKind::kNone) {
         Count(ua.bot == BotKind::kHeadlessBrowser ? DropReason::kHeadlessBrowser
                                                   : DropReason::kCrawler);
@@ -146,7 +146,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
     }
     const std::string_view address = AddressText(ctx.client_address);
     const uint64_t user_id =
-        hasher_.UserId(salts_.current, ctx.user_agent, address, domain, event.hostname);
+        hasher_.UserId(salts_.current, event.user_agent, address, domain, event.hostname);
     out->has_user_id = true;
     out->user_id = static_cast<int64_t>(user_id);
     if (owner_->sessions_ == nullptr) return Verdict::kKeep;
@@ -158,7 +158,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
     if (salts_.has_previous) {
       visit.has_previous_user_id = true;
       visit.previous_user_id =
-          hasher_.UserId(salts_.previous, ctx.user_agent, address, domain, event.hostname);
+          hasher_.UserId(salts_.previous, event.user_agent, address, domain, event.hostname);
     }
     if (!owner_->sessions_->Touch(visit, entry_, &session_)) {
       Count(DropReason::kNoSessionForEngagement);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <yaml-cpp/yaml.h>
 
+#include "core/ingest/ingest.h"
 #include "core/ingest/url.h"
 #include "core/ingest/utf8.h"
 
@@ -474,7 +475,8 @@ void DeriveTrafficSource(const ingest::UrlParts& page, bool has_referrer,
   } else if (referral) {
     // from_referrer parses the trimmed referrer again.
     const UrlParts trimmed =
-        MayNeedTrim(referrer) ? ingest::ParseUrl(ingest::TrimSpace(referrer)) : ref;
+        MayNeedTrim(referrer) && IsValidUtf8(referrer) ? ingest::ParseUrl(ingest::TrimSpace(referrer))
+                                                       : ref;
     const std::string_view host = StripWww(trimmed.host);
     const std::string_view name =
         sources ? sources->NameForReferrer(android_app, host, trimmed.path) : std::string_view();

@@ -448,6 +448,15 @@ class ReferrerSourceTest : public QObject {
     QCOMPARE(db->SourceFor("foo.com", "/deep/x"), std::string_view("Foo"));
     QCOMPARE(db->Canonical("bar"), std::string_view("Bar"));
   }
+
+  // Found by fuzz_enrich: a referrer that is not UTF-8 (ingest never passes
+  // one; the function must still not read past it).
+  void aReferrerThatIsNotUtf8IsNotTrimmed() {
+    TrafficSource out;
+    DeriveTrafficSource("https://example.com/", true, std::string("https://news.example.org/\xf0"),
+                        nullptr, &out);
+    QCOMPARE(out.referrer_source, std::string("news.example.org"));
+  }
 };
 
 QTEST_GUILESS_MAIN(ReferrerSourceTest)

@@ -33,6 +33,10 @@ struct PlausibleEventFacts {
   bool has_referrer = false;
   std::string_view referrer;  // as sent
   bool engagement = false;    // name == "engagement"
+  // The User-Agent header as the user_agent column stores it (bytes that are
+  // not UTF-8 replaced), so that nothing derived from it can hold them;
+  // empty when absent.
+  std::string_view user_agent;
 };
 
 // The derived columns of one row. A `has_*` flag false (or an empty

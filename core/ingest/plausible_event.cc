@@ -323,6 +323,7 @@ int64_t PlausibleEventConverter::AppendRows(RowBatch* rows) {
     facts.has_referrer = ev_.has_referrer;
     facts.referrer = ev_.referrer;
     facts.engagement = ev_.name == "engagement";
+    facts.user_agent = user_agent_;
     if (stage->BeginEvent(ctx_, facts, &enriched_) == PlausibleEnrichment::Verdict::kDrop) return 0;
   }
   int64_t appended = 0;
