@@ -885,6 +885,24 @@ streams:
     QVERIFY(!st.ok());
     QVERIFY2(st.message().find(testing::AbiText(2)) != std::string::npos, st.message().c_str());
   }
+
+  // The enrichment stage's files are loaded by --check-config, and a bad one
+  // is named with its key; the summary says what is derived.
+  void checkConfigLoadsTheEnrichmentFiles() {
+    HostConfig config;
+    QVERIFY(ParseHostConfig(ConfigText(kConfig), &config).ok());
+    std::string summary;
+    QVERIFY(CheckConfig(config, &summary).ok());
+    QVERIFY2(summary.find("enrich: device (") != std::string::npos, summary.c_str());
+    QVERIFY2(summary.find("no location (no geo_database)") != std::string::npos, summary.c_str());
+    for (StreamConfig& s : config.streams)
+      if (s.enrich.enabled) s.enrich.geo_database = "/no/such/GeoLite2-City.mmdb";
+    Status st = CheckConfig(config, &summary);
+    QVERIFY(!st.ok());
+    QVERIFY2(st.message().find("enrich.geo_database") != std::string::npos &&
+                 st.message().find("/no/such/GeoLite2-City.mmdb") != std::string::npos,
+             st.message().c_str());
+  }
 };
 
 QTEST_GUILESS_MAIN(HostHttpTest)
