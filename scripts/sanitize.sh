@@ -11,6 +11,8 @@
 # Usage: scripts/sanitize.sh [--all] [--build-only | --no-build] [ctest arguments]
 #   (default) the tests CI runs within its time budget: every core unit test
 #             (ingest, WAL, batches, buffer, stream, delivery, plugin loading),
+#             the enrichment tests (label enrich, enrich_*_test: User-Agent,
+#             referrer, client address, GeoIP, session and visitor ids),
 #             the host's unit tests, the SQLite and file sink tests, and the
 #             end-to-end tests that need neither PostgreSQL nor ClickHouse
 #             (host_e2e_test, bad_input_test, crash_e2e_test, wal_cli_test,
@@ -21,6 +23,9 @@
 #   --all     every test but the dashboard's (the GUI is not built here).
 #   --build-only / --no-build  only build, or only run (scripts/test.sh runs
 #             the fuzzers while this runs).
+#   ctest arguments that select tests (-R, -L, -E, -LE, ...) also narrow
+#   what is built: `scripts/sanitize.sh -R '^enrich_'` builds and runs only
+#   the enrichment tests.
 # BUILD_DIR: ASAN_BUILD_DIR (default build-asan): clang 14 (installed for
 # the fuzzers anyway; with ASan and UBSan it compiles this code in about 60 %
 # of g++'s time), Debug (-O0: with UBSan, -O1 compiles 2-3x slower), no GUI.
@@ -58,8 +63,9 @@ if ((do_build)); then
   else
     # Each test's executable is a target of the same name (install_test,
     # the one exception, is excluded); its plugins come as dependencies.
-    mapfile -t targets < <(ctest --test-dir "$build" -N "${filters[@]}" |
+    mapfile -t targets < <(ctest --test-dir "$build" -N "${filters[@]}" "${ctest_args[@]}" |
                            sed -n 's/^ *Test *#[0-9]*: //p')
+    ((${#targets[@]})) || { echo "sanitize.sh: no test selected" >&2; exit 2; }
     cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
   fi
 fi
