@@ -95,6 +95,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
                      EnrichedColumns* out) override {
     out->has_device = ua_cache_ != nullptr;
     if (ua_cache_ != nullptr) {
+      if (++events_since_flush_ >= kCounterFlushEvents) FlushCounters();
       const UserAgentInfo& ua = ua_cache_->Get(event.user_agent);
       if (opts_.drop_bots && ua.bot != BotKind::kNone) {
         Count(ua.bot == BotKind::kHeadlessBrowser ? DropReason::kHeadlessBrowser
@@ -109,8 +110,12 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
     }
     out->has_traffic = opts_.traffic_source;
     if (opts_.traffic_source) {
-      DeriveTrafficSource(event.url, event.has_referrer, event.referrer,
-                          owner_->referrers_.get(), &traffic_);
+      if (event.url_parts != nullptr)
+        DeriveTrafficSource(*event.url_parts, event.has_referrer, event.referrer,
+                            owner_->referrers_.get(), &traffic_);
+      else
+        DeriveTrafficSource(event.url, event.has_referrer, event.referrer,
+                            owner_->referrers_.get(), &traffic_);
       out->referrer = traffic_.referrer;
       out->referrer_source = traffic_.referrer_source;
       out->utm_medium = traffic_.utm_medium;
@@ -185,6 +190,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
   // The User-Agent cache counts in plain integers; they reach the shared
   // atomics now and then, not on every event.
   void FlushCounters() {
+    events_since_flush_ = 0;
     if (ua_cache_ == nullptr) return;
     owner_->ua_hits_.fetch_add(ua_cache_->hits() - hits_reported_, std::memory_order_relaxed);
     owner_->ua_misses_.fetch_add(ua_cache_->misses() - misses_reported_,
@@ -200,10 +206,6 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
       if (!ParseIpAddress(text, &address_)) address_ = IpAddress();
       char buf[IpAddress::kMaxTextSize];
       canonical_.assign(address_.empty() ? text : address_.ToString(buf));
-      if (ua_cache_ != nullptr && ++requests_since_flush_ >= 1024) {
-        requests_since_flush_ = 0;
-        FlushCounters();
-      }
     }
     return address_;
   }
@@ -228,7 +230,9 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
   SessionStore::Result session_;
   bool merged_ = false;
   uint64_t hits_reported_ = 0, misses_reported_ = 0;
-  int requests_since_flush_ = 0;
+  // The stats lag the cache by at most this many events per thread.
+  static constexpr int kCounterFlushEvents = 64;
+  int events_since_flush_ = 0;
 };
 
 PlausibleEnricher::PlausibleEnricher(const EnrichOptions& options)

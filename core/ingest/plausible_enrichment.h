@@ -24,11 +24,15 @@
 namespace sinkhost {
 
 struct RequestContext;
+namespace ingest {
+struct UrlParts;
+}
 
 // What the stage sees of one valid event. Views are valid during the call.
 struct PlausibleEventFacts {
   std::string_view name;
   std::string_view url;       // as sent
+  const ingest::UrlParts* url_parts = nullptr;  // `url` split (ParseUrl), so no one splits it twice
   std::string_view hostname;  // sanitized host of the URL
   bool has_referrer = false;
   std::string_view referrer;  // as sent

@@ -157,7 +157,8 @@ int64_t PlausibleEventConverter::Convert(const object& event, RowBatch* rows,
   ev_ = Event();
 
   // url: required string of at most 2000 bytes; data: URLs refused.
-  UrlParts uri;
+  UrlParts& uri = url_parts_;
+  uri = UrlParts();
   bool have_uri = false;
   if (const element* url = Resolve(kUrlSlot); url == nullptr) {
     add_error("url", "is required");
@@ -319,6 +320,7 @@ int64_t PlausibleEventConverter::AppendRows(RowBatch* rows) {
   if (stage != nullptr) {
     facts.name = ev_.name;
     facts.url = ev_.url;
+    facts.url_parts = &url_parts_;
     facts.hostname = ev_.hostname;
     facts.has_referrer = ev_.has_referrer;
     facts.referrer = ev_.referrer;

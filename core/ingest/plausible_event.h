@@ -45,6 +45,7 @@
 #include "core/ingest/ingest.h"
 #include "core/ingest/nested_json.h"
 #include "core/ingest/props.h"
+#include "core/ingest/url.h"
 #include "core/schema/schema.h"
 
 namespace sinkhost::ingest {
@@ -123,6 +124,7 @@ class PlausibleEventConverter {
   std::vector<std::string_view> domains_;
   PropsEncoder props_;
   EnrichedColumns enriched_;
+  UrlParts url_parts_;  // of the event's URL (views into it)
   NestedJsonParser nested_;
 
   // The event being built (views into the document or the buffers above).
