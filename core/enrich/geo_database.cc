@@ -215,14 +215,26 @@ std::string_view GeoDatabase::database_type() const {
 }
 
 void GeoDatabase::Lookup(const IpAddress& address, GeoLocation* out) const {
-  out->Clear();
+  Decode(RecordOf(address), out);
+}
+
+uint64_t GeoDatabase::RecordOf(const IpAddress& address) const {
   sockaddr_storage storage;
-  if (ToSockaddr(address, &storage) == 0) return;
+  if (ToSockaddr(address, &storage) == 0) return kNoRecord;
   int mmdb_error = MMDB_SUCCESS;
   // An IPv6 address in an IPv4-only database sets mmdb_error: not found.
   MMDB_lookup_result_s result =
       MMDB_lookup_sockaddr(mmdb_.get(), reinterpret_cast<const sockaddr*>(&storage), &mmdb_error);
-  if (mmdb_error != MMDB_SUCCESS || !result.found_entry) return;
+  if (mmdb_error != MMDB_SUCCESS || !result.found_entry) return kNoRecord;
+  return result.entry.offset;
+}
+
+void GeoDatabase::Decode(uint64_t record, GeoLocation* out) const {
+  out->Clear();
+  if (record == kNoRecord) return;
+  MMDB_entry_s entry;
+  entry.mmdb = mmdb_.get();
+  entry.offset = static_cast<uint32_t>(record);
 
   static const char* const kCountry[] = {"country", "iso_code", nullptr};
   static const char* const kSubdivision1[] = {"subdivisions", "0", "iso_code", nullptr};
@@ -230,12 +242,12 @@ void GeoDatabase::Lookup(const IpAddress& address, GeoLocation* out) const {
   static const char* const kCity[] = {"city", "geoname_id", nullptr};
 
   // Without a country Plausible keeps nothing (`country_code && ...`).
-  const std::string_view country = StringAt(&result.entry, kCountry);
+  const std::string_view country = StringAt(&entry, kCountry);
   if (!IsCountryCode(country) || IsIgnoredCountry(country)) return;
   out->country_code.assign(country);
-  AssignSubdivision(country, StringAt(&result.entry, kSubdivision1), &out->subdivision1_code);
-  AssignSubdivision(country, StringAt(&result.entry, kSubdivision2), &out->subdivision2_code);
-  const uint32_t city = GeonameIdAt(&result.entry, kCity);
+  AssignSubdivision(country, StringAt(&entry, kSubdivision1), &out->subdivision1_code);
+  AssignSubdivision(country, StringAt(&entry, kSubdivision2), &out->subdivision2_code);
+  const uint32_t city = GeonameIdAt(&entry, kCity);
   out->city_geoname_id = city != 0 ? OverrideCity(city) : 0;
 }
 

@@ -73,6 +73,13 @@ class GeoDatabase {
   // capacity between calls; no other allocation.
   void Lookup(const IpAddress& address, GeoLocation* out) const;
 
+  // Lookup in two steps, for callers that cache decoded records: the
+  // record `address` falls in (kNoRecord: none; addresses of one network
+  // share it), and its location.
+  static constexpr uint64_t kNoRecord = UINT64_MAX;
+  uint64_t RecordOf(const IpAddress& address) const;
+  void Decode(uint64_t record, GeoLocation* out) const;
+
   // The metadata's database_type, e.g. "GeoLite2-City", "DBIP-City-Lite".
   std::string_view database_type() const;
   const std::string& path() const { return path_; }

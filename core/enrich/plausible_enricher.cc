@@ -45,7 +45,7 @@ void ForEachSessionField(EnrichedColumns& c, F&& f) {
 
 void EncodeEntry(EnrichedColumns& c, std::string* out) {
   out->clear();
-  ForEachSessionField(c, [&](const std::string& s) {
+  ForEachSessionField(c, [&](std::string_view s) {
     out->append(s);
     out->push_back(kSep);
   });
@@ -54,10 +54,11 @@ void EncodeEntry(EnrichedColumns& c, std::string* out) {
   out->append(digits, r.ptr);
 }
 
+// Points c's session fields into `in` (which must outlive their use).
 void DecodeEntry(std::string_view in, EnrichedColumns* c) {
-  ForEachSessionField(*c, [&](std::string& s) {
+  ForEachSessionField(*c, [&](std::string_view& s) {
     const size_t end = in.find(kSep);
-    s.assign(in.substr(0, end));
+    s = in.substr(0, end);
     in.remove_prefix(end == std::string_view::npos ? in.size() : end + 1);
   });
   int64_t id = 0;
@@ -102,6 +103,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
                                                   : DropReason::kCrawler);
         return Verdict::kDrop;
       }
+      // Views into the cache entry: valid until the next Get.
       out->browser = ua.browser;
       out->browser_version = ua.browser_version;
       out->operating_system = ua.operating_system;
@@ -127,16 +129,15 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
     }
     out->has_location = owner_->geo_ != nullptr;
     if (owner_->geo_ != nullptr) {
-      owner_->geo_->Lookup(Address(ctx.client_address), &location_);
-      out->country_code = location_.country_code;
-      out->subdivision1_code = location_.subdivision1_code;
-      out->subdivision2_code = location_.subdivision2_code;
-      out->city_geoname_id = location_.city_geoname_id;
+      const GeoLocation& where = Locate(ctx.client_address);
+      out->country_code = where.country_code;
+      out->subdivision1_code = where.subdivision1_code;
+      out->subdivision2_code = where.subdivision2_code;
+      out->city_geoname_id = where.city_geoname_id;
     }
     out->has_user_id = false;
     out->has_session_id = false;
-    if (owner_->sessions_ != nullptr) EncodeEntry(*out, &entry_);
-    merged_ = false;
+    if (owner_->sessions_ != nullptr) event_columns_ = *out;
     return Verdict::kKeep;
   }
 
@@ -144,41 +145,44 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
                     std::string_view domain, EnrichedColumns* out) override {
     if (owner_->salts_ == nullptr) return Verdict::kKeep;
     if (salts_.day < 0 || ctx.now_us < day_begin_us_ || ctx.now_us >= day_begin_us_ + kMicrosPerDay) {
-      // A failed salts write is logged by whoever reads the stats; the
+      // A failed salts write is retried on the next day's first call; the
       // salts in memory hold either way.
       (void)owner_->salts_->ForTime(ctx.now_us, &salts_);
       day_begin_us_ = salts_.day * kMicrosPerDay;
     }
-    const std::string_view address = AddressText(ctx.client_address);
+    // The host passes the address in its canonical text form (the peer's,
+    // or IpAddress::ToString of what trusted proxies said).
+    const std::string_view address = ctx.client_address;
     const uint64_t user_id =
         hasher_.UserId(salts_.current, event.user_agent, address, domain, event.hostname);
     out->has_user_id = true;
     out->user_id = static_cast<int64_t>(user_id);
-    if (owner_->sessions_ == nullptr) return Verdict::kKeep;
+    SessionStore* sessions = owner_->sessions_.get();
+    if (sessions == nullptr) return Verdict::kKeep;
 
-    SessionStore::Visit visit;
-    visit.user_id = user_id;
-    visit.now_us = ctx.now_us;
-    visit.may_start = !event.engagement;
-    if (salts_.has_previous) {
-      visit.has_previous_user_id = true;
-      visit.previous_user_id =
+    // The visitor's session: under today's id, or one that began under
+    // yesterday's salt (hashed only when needed), or a new one.
+    bool found = sessions->Find(user_id, ctx.now_us, &session_);
+    if (!found && salts_.has_previous) {
+      const uint64_t previous =
           hasher_.UserId(salts_.previous, event.user_agent, address, domain, event.hostname);
+      found = sessions->Find(previous, ctx.now_us, &session_);
     }
-    if (!owner_->sessions_->Touch(visit, entry_, &session_)) {
-      Count(DropReason::kNoSessionForEngagement);
-      return Verdict::kDrop;
+    if (!found) {
+      if (event.engagement) {
+        Count(DropReason::kNoSessionForEngagement);
+        return Verdict::kDrop;
+      }
+      EncodeEntry(event_columns_, &entry_);
+      sessions->Start(user_id, ctx.now_us, entry_, &session_);
     }
     out->has_session_id = true;
     out->session_id = static_cast<int64_t>(session_.session_id);
     // A session that began before the salt rotated keeps its visitor id.
     out->user_id = static_cast<int64_t>(session_.user_id);
-    // The event takes the session's attributes (Plausible's merge_session);
-    // a row of another domain of this event may have changed them before.
-    if (session_.entry != entry_ || merged_) {
-      DecodeEntry(session_.entry, out);
-      merged_ = session_.entry != entry_;
-    }
+    // The event takes the session's attributes (Plausible's merge_session):
+    // views into session_.entry, valid until this stage's next call.
+    DecodeEntry(session_.entry, out);
     return Verdict::kKeep;
   }
 
@@ -188,7 +192,7 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
   }
 
   // The User-Agent cache counts in plain integers; they reach the shared
-  // atomics now and then, not on every event.
+  // atomics every kCounterFlushEvents events, not on every event.
   void FlushCounters() {
     events_since_flush_ = 0;
     if (ua_cache_ == nullptr) return;
@@ -199,40 +203,44 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
     misses_reported_ = ua_cache_->misses();
   }
 
-  // The request's client address, parsed once per distinct text.
-  const IpAddress& Address(std::string_view text) {
-    if (text != address_text_) {
-      address_text_.assign(text);
-      if (!ParseIpAddress(text, &address_)) address_ = IpAddress();
-      char buf[IpAddress::kMaxTextSize];
-      canonical_.assign(address_.empty() ? text : address_.ToString(buf));
+  // The location of the request's client address. Decoded records are kept
+  // in a small direct-mapped cache by record: visitors of one network share
+  // one, and decoding walks the record's map three times.
+  const GeoLocation& Locate(std::string_view address_text) {
+    IpAddress address;
+    if (!ParseIpAddress(address_text, &address)) return no_location_;
+    const uint64_t record = owner_->geo_->RecordOf(address);
+    if (record == GeoDatabase::kNoRecord) return no_location_;
+    GeoSlot& slot = geo_cache_[record % kGeoCacheSlots];
+    if (slot.record != record) {
+      owner_->geo_->Decode(record, &slot.location);
+      slot.record = record;
     }
-    return address_;
+    return slot.location;
   }
-  // Its canonical text, which the visitor id hashes.
-  std::string_view AddressText(std::string_view text) {
-    Address(text);
-    return canonical_;
-  }
+
+  static constexpr size_t kGeoCacheSlots = 256;
+  struct GeoSlot {
+    uint64_t record = GeoDatabase::kNoRecord;
+    GeoLocation location;
+  };
+  // The stats lag the cache by at most this many events per thread.
+  static constexpr int kCounterFlushEvents = 64;
 
   PlausibleEnricher* const owner_;
   const EnrichOptions& opts_;
   std::unique_ptr<UserAgentCache> ua_cache_;
   TrafficSource traffic_;
-  GeoLocation location_;
+  std::array<GeoSlot, kGeoCacheSlots> geo_cache_;
+  const GeoLocation no_location_;
   VisitorHasher hasher_;
   DaySalts salts_;
   int64_t day_begin_us_ = 0;
-  std::string address_text_{"\x01"};  // never a real header: the first call parses
-  IpAddress address_;
-  std::string canonical_;
+  EnrichedColumns event_columns_;  // what BeginEvent derived, for a new session
   std::string entry_;
   SessionStore::Result session_;
-  bool merged_ = false;
-  uint64_t hits_reported_ = 0, misses_reported_ = 0;
-  // The stats lag the cache by at most this many events per thread.
-  static constexpr int kCounterFlushEvents = 64;
   int events_since_flush_ = 0;
+  uint64_t hits_reported_ = 0, misses_reported_ = 0;
 };
 
 PlausibleEnricher::PlausibleEnricher(const EnrichOptions& options)

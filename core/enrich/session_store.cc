@@ -65,50 +65,50 @@ void SessionStore::Use(Session* s, int64_t now_us, Result* out) {
   out->entry.assign(s->entry);
 }
 
-bool SessionStore::Touch(const Visit& visit, std::string_view entry, Result* out) {
-  Shard& shard = ShardOf(visit.user_id);
-  {
-    std::lock_guard<std::mutex> lock(shard.mu);
-    if (Session* s = FindLive(shard, visit.user_id, visit.now_us)) {
-      Use(s, visit.now_us, out);
-      return true;
-    }
-  }
-  if (visit.has_previous_user_id) {
-    // A session that began under the previous salt continues, and stays
-    // under the id it began with (one shard lock at a time: never two).
-    Shard& other = ShardOf(visit.previous_user_id);
-    std::lock_guard<std::mutex> lock(other.mu);
-    if (Session* s = FindLive(other, visit.previous_user_id, visit.now_us)) {
-      Use(s, visit.now_us, out);
-      return true;
-    }
-  }
-  if (!visit.may_start) return false;
+bool SessionStore::Find(uint64_t user_id, int64_t now_us, Result* out) {
+  Shard& shard = ShardOf(user_id);
   std::lock_guard<std::mutex> lock(shard.mu);
-  // Another thread may have started it since the first look.
-  if (Session* s = FindLive(shard, visit.user_id, visit.now_us)) {
-    Use(s, visit.now_us, out);
-    return true;
+  Session* s = FindLive(shard, user_id, now_us);
+  if (s == nullptr) return false;
+  Use(s, now_us, out);
+  return true;
+}
+
+void SessionStore::Start(uint64_t user_id, int64_t now_us, std::string_view entry, Result* out) {
+  Shard& shard = ShardOf(user_id);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  // Another thread may have started it since the caller's Find.
+  if (Session* s = FindLive(shard, user_id, now_us)) {
+    Use(s, now_us, out);
+    return;
   }
   // Drop what has expired from the cold end, then make room.
   while (!shard.lru.empty() && (shard.live >= max_per_shard_ ||
-                                visit.now_us - shard.lru.back().last_seen_us > timeout_us_)) {
-    const bool expired = visit.now_us - shard.lru.back().last_seen_us > timeout_us_;
+                                now_us - shard.lru.back().last_seen_us > timeout_us_)) {
+    const bool expired = now_us - shard.lru.back().last_seen_us > timeout_us_;
     (expired ? expired_ : evicted_).fetch_add(1, std::memory_order_relaxed);
     shard.by_user.erase(shard.lru.back().user_id);
     shard.lru.pop_back();
     --shard.live;
   }
   Session s;
-  s.user_id = visit.user_id;
+  s.user_id = user_id;
   randombytes_buf(&s.session_id, sizeof s.session_id);
   s.entry.assign(entry);
   shard.lru.push_front(std::move(s));
-  shard.by_user.emplace(visit.user_id, shard.lru.begin());
+  shard.by_user.emplace(user_id, shard.lru.begin());
   ++shard.live;
   started_.fetch_add(1, std::memory_order_relaxed);
-  Use(&shard.lru.front(), visit.now_us, out);
+  Use(&shard.lru.front(), now_us, out);
+}
+
+bool SessionStore::Touch(const Visit& visit, std::string_view entry, Result* out) {
+  if (Find(visit.user_id, visit.now_us, out)) return true;
+  // A session that began under the previous salt continues, and stays
+  // under the id it began with (one shard lock at a time: never two).
+  if (visit.has_previous_user_id && Find(visit.previous_user_id, visit.now_us, out)) return true;
+  if (!visit.may_start) return false;
+  Start(visit.user_id, visit.now_us, entry, out);
   return true;
 }
 

@@ -50,9 +50,14 @@ class SessionStore {
     uint64_t user_id = 0;  // the session's: differs from Visit::user_id after a salt rotation
     std::string entry;     // the session's entry attributes
   };
-  // Finds the visitor's live session and marks it active, or starts one
-  // with `entry` as its entry attributes. Returns false (and leaves *out
-  // alone) when there is no live session and !visit.may_start.
+  // Finds the live session of `user_id` and marks it active at `now_us`.
+  bool Find(uint64_t user_id, int64_t now_us, Result* out);
+  // Starts a session of `user_id` with `entry` as its entry attributes (or
+  // joins the one another thread started since the caller's Find).
+  void Start(uint64_t user_id, int64_t now_us, std::string_view entry, Result* out);
+  // Find by user_id, then by previous_user_id, then Start if may_start.
+  // Returns false (and leaves *out alone) when there is no live session and
+  // !visit.may_start.
   bool Touch(const Visit& visit, std::string_view entry, Result* out);
 
   struct Counters {

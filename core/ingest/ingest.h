@@ -34,9 +34,10 @@ struct RequestContext {
 
   int64_t now_us = 0;             // server time, microseconds since the epoch
   std::string_view user_agent;    // empty when the header is absent
-  // The client's address as text (the peer, or what trusted proxies said;
-  // never stored) and this thread's enrichment stage of the stream, or null
-  // when the stream is not enriched (plausible_enrichment.h).
+  // The client's address in canonical text (IPv4 dotted, IPv6 compressed,
+  // IPv4-mapped as IPv4: the peer, or what trusted proxies said; hashed into
+  // the visitor id, never stored) and this thread's enrichment stage of the
+  // stream, or null when the stream is not enriched (plausible_enrichment.h).
   std::string_view client_address;
   PlausibleEnrichment* enrichment = nullptr;
 };

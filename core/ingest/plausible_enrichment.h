@@ -45,15 +45,18 @@ struct PlausibleEventFacts {
 
 // The derived columns of one row. A `has_*` flag false (or an empty
 // optional part) stores NULL: that part of the stage is switched off.
-// Strings are owned here so that the stage can reuse their capacity.
+// The views point into the stage's own caches and buffers and stay valid
+// until its next call (the converter appends the row before that), so no
+// value is copied on its way to the batch.
 struct EnrichedColumns {
   bool has_device = false;  // browser .. screen_size
-  std::string browser, browser_version, operating_system, operating_system_version, screen_size;
+  std::string_view browser, browser_version, operating_system, operating_system_version,
+      screen_size;
   bool has_traffic = false;  // referrer (cleaned), referrer_source, utm_*, click_id_param
-  std::string referrer, referrer_source, utm_medium, utm_source, utm_campaign, utm_content,
+  std::string_view referrer, referrer_source, utm_medium, utm_source, utm_campaign, utm_content,
       utm_term, click_id_param;
   bool has_location = false;  // country_code .. city_geoname_id
-  std::string country_code, subdivision1_code, subdivision2_code;
+  std::string_view country_code, subdivision1_code, subdivision2_code;
   int64_t city_geoname_id = 0;
   bool has_user_id = false;
   int64_t user_id = 0;  // Plausible's UInt64, stored bit for bit as a signed 64-bit value

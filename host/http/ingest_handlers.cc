@@ -65,10 +65,13 @@ PlausibleEnrichment* ThreadEnrichment(const StreamSet::Entry& entry) {
   return kept.back().stage.get();
 }
 
-// The client's address as text: the peer, or what `hops` trusted proxies
-// say in X-Forwarded-For / X-Real-IP (enrich/client_address.h). Points into
-// the request or `buf`.
+// The client's address in canonical text (IpAddress::ToString): the peer,
+// or what `hops` trusted proxies say in X-Forwarded-For / X-Real-IP
+// (enrich/client_address.h). Points into the request or `buf`.
 std::string_view ClientAddressText(const HttpRequest& request, int hops, char* buf) {
+  // The peer's IPv4 text as the listener printed it is already canonical.
+  if (hops == 0 && request.peer_address.find(':') == std::string_view::npos)
+    return request.peer_address;
   enrich::IpAddress peer;
   if (!enrich::ParseIpAddress(request.peer_address, &peer)) return request.peer_address;
   const enrich::IpAddress client = enrich::ClientAddress(
