@@ -24,7 +24,7 @@
 # Environment:
 #   BENCH_ONLY=a,b    run only these sections (ingest http idle latency
 #                     sqlite postgres clickhouse file e2e-sqlite
-#                     e2e-clickhouse e2e-postgres isolation wal rss); the table then goes to
+#                     e2e-clickhouse e2e-postgres isolation wal rss enrich); the table then goes to
 #                     /tmp/sinkhost-bench-partial.md, not bench/results.md
 #   BENCH_BUILD_DIR   build folder (default: build-bench in the repository)
 #   BENCH_KEEP_TMP=1  keep the temporary folder (logs, configs) for a look
@@ -90,6 +90,115 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# ---- enrichment ---------------------------------------------------------------
+# The enrichment stage of a plausible stream (core/enrich): POST /api/event
+# with it on vs `enrich: none`, two hosts side by side and the runs
+# alternating; the stage in-process (bench_enrich stage: parse + enrich vs
+# parse alone, one thread); cold User-Agent parses; RSS with 100,000 live
+# sessions. The traffic is bench_enrich's mix: a few hundred User-Agents
+# with Zipf weights, 2,000 visitors whose addresses come in X-Forwarded-For
+# (trusted_proxy_hops: 1), a referrer mix.
+ENRICH_MODE=on
+ENRICH_MMDB=""
+enrich_host_config() {
+  local enrich=none
+  if [[ $ENRICH_MODE == on ]]; then
+    enrich=plausible
+    [[ -z $ENRICH_MMDB ]] || enrich="{geo_database: $ENRICH_MMDB}"
+  fi
+  cat <<EOF
+streams:
+  events:
+    schema: plausible
+    enrich: $enrich
+    sinks:
+      - {plugin: discard, isolation: in_process}
+EOF
+}
+
+# enrich_wrk_rate URL MIX_FILE CONNECTIONS -> requests/s, with wrk_rate's
+# checks (bench/lib/measure.sh), through bench/wrk/enrich.lua.
+enrich_wrk_rate() {
+  local url=$1 mix=$2 conns=$3 out bad
+  out=$(wrk -t2 -c"$conns" -d"${WRK_SECS}s" --timeout 10s -s "$ROOT/bench/wrk/enrich.lua" "$url" \
+    -- "$mix" 202)
+  if grep -q "Socket errors" <<<"$out"; then die "wrk saw socket errors against $url:"$'\n'"$out"; fi
+  bad=$(awk '/^bad_status/ { print $2 }' <<<"$out")
+  [[ $bad == 0 ]] || die "wrk got $bad answers other than 202 from $url:"$'\n'"$out"
+  awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}
+
+measure_enrich() {
+  log "enrichment: POST /api/event with enrich on vs enrich: none (User-Agent and X-Forwarded-For mix); the stage in-process; cold User-Agent parses; RSS with 100,000 sessions"
+  local mix="$BENCH_TMP/enrich.mix" salts="$BENCH_TMP/enrich-salts" r out a b c d
+  local -A port pid admin
+  "$BIN/bench_enrich" mix 10000 >"$mix"
+  # The test GeoIP database (tests/support), when its writer is installed
+  # (scripts/deps.sh test): a third of the visitors' addresses are in it.
+  # Without it the location part stays off.
+  ENRICH_MMDB=""
+  if perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
+    ENRICH_MMDB="$BENCH_TMP/geo-test.mmdb"
+    perl "$ROOT/tests/support/make_test_mmdb.pl" "$ENRICH_MMDB" >/dev/null
+  fi
+  # Both hosts run for the whole section (the idle one costs nothing) and
+  # the runs alternate between them.
+  for ENRICH_MODE in on none; do
+    HOST_INGEST_EXTRA="trusted_proxy_hops: 1" host_start "enrich-$ENRICH_MODE" enrich_host_config
+    port[$ENRICH_MODE]=$HOST_PORT
+    pid[$ENRICH_MODE]=$HOST_PID
+    admin[$ENRICH_MODE]=$HOST_ADMIN
+  done
+  HOST_PID=""
+  for r in $(seq "$RUNS"); do
+    for ENRICH_MODE in on none; do
+      sample "enrich_http_$ENRICH_MODE" \
+        "$(enrich_wrk_rate "http://127.0.0.1:${port[$ENRICH_MODE]}/api/event" "$mix" 64)"
+    done
+    out=$(quiet "$BIN/bench_enrich" stage "$INGEST_SECS" "$salts" ${ENRICH_MMDB:+"$ENRICH_MMDB"})
+    read -r a b c <<<"$out"
+    sample enrich_parse "$a"
+    sample enrich_parse_stage "$b"
+    sample enrich_stage_ns "$c"
+    sample enrich_stage_eps "$(awk -v ns="$c" 'BEGIN { printf "%.0f", 1e9 / ns }')"
+    out=$(quiet "$BIN/bench_enrich" cold-ua)
+    read -r a b c <<<"$out"
+    sample enrich_ua_p50 "$a"
+    sample enrich_ua_p99 "$b"
+    out=$(quiet "$BIN/bench_enrich" rss 100000 "$salts" "$mix" ${ENRICH_MMDB:+"$ENRICH_MMDB"})
+    read -r a b c d <<<"$out"
+    [[ $d == 100000 ]] || die "bench_enrich rss: $d sessions live, not 100000"
+    sample enrich_rss_before "$a"
+    sample enrich_rss_opened "$b"
+    sample enrich_rss_after "$c"
+  done
+  # The mix's visitors had sessions of their own: X-Forwarded-For was
+  # believed (from the peer's address alone they would share a few hundred).
+  local live
+  live=$(curl -sf "http://127.0.0.1:${admin[on]}/api/stats" | jq '.streams.events.enrichment.sessions.live')
+  ((live > 1000)) || die "the enriched host holds $live sessions for the mix's 2,000 visitors"
+  for ENRICH_MODE in on none; do stop_registered "${pid[$ENRICH_MODE]}"; done
+  add_row "HTTP POST /api/event, enrichment on (300 User-Agents, Zipf; 2,000 visitors in X-Forwarded-For, trusted_proxy_hops: 1; referrer mix), 64 connections, requests/s" \
+    enrich_http_on "req/s" "the same host and load with enrich: none, runs alternating" enrich_http_none \
+    ratio 0.85 "≥ 85 %"
+  add_row "enrichment stage alone, 1 thread, warm User-Agent cache, events/s (1e9 / its ns per event)" \
+    enrich_stage_eps "events/s" "PlausibleEventParser alone (no stage), same mix" enrich_parse \
+    abs 1000000 "≥ 1 M/s"
+  add_row "(context) PlausibleEventParser + enrichment stage, 1 thread, events/s" enrich_parse_stage \
+    "events/s" "the same parse without the stage, slices alternating" enrich_parse none "" "reported"
+  add_row "(context) the enrichment stage's own cost per event, ns" enrich_stage_ns "ns" "-" - \
+    none "" "reported"
+  add_row "cold User-Agent parse (cache miss), p50 over uap-core's test_ua.yaml strings, µs of CPU" \
+    enrich_ua_p50 "µs" "-" - none "" "reported"
+  add_row "cold User-Agent parse (cache miss), p99, µs of CPU" enrich_ua_p99 "µs" "-" - none "" "reported"
+  add_row "RSS with the rule sets loaded and 100,000 live sessions (VmRSS), MiB" enrich_rss_after \
+    "MiB" "the same process before it opened the enricher" enrich_rss_before delta_mib 96 \
+    "≤ +96 MiB"
+  add_row "(context) RSS with the rule sets loaded, no sessions yet, MiB" enrich_rss_opened "MiB" \
+    "the same process before it opened the enricher" enrich_rss_before delta_mib "" "reported"
+  note "Enrichment rows: bench_enrich (bench/bench_enrich.cc) makes the traffic, $(wc -l <"$mix") requests: 300 distinct User-Agents from uap-core's tests/test_ua.yaml (no crawlers), Zipf-weighted with the common browsers first, from 2,000 visitors (one address each, sent in X-Forwarded-For with trusted_proxy_hops: 1), bench_events.h's URLs with a referrer mix; bench/wrk/enrich.lua sends it. $(if [[ -n $ENRICH_MMDB ]]; then echo "GeoIP: the test database of tests/support/make_test_mmdb.pl."; else echo "No GeoIP database (libmaxmind-db-writer-perl is not installed): location off."; fi) The stage row runs bench_enrich stage (parse + enrich vs parse alone in alternating slices on one thread); cold parses are timed one string at a time, in thread CPU time (the cores are shared: a parse preempted by another process would be charged its 4 ms time slice), after a warm-up over test_os.yaml and test_device.yaml; the RSS row sends 100,000 distinct visitors through parser and stage in one process."
+}
+
 # ---- sections -----------------------------------------------------------------
 want() { [[ -z ${BENCH_ONLY:-} || ,$BENCH_ONLY, == *,$1,* ]]; }
 need_pg() { [[ -n $PG_DIR ]] || { log "starting PostgreSQL"; pg_start; }; }
@@ -117,6 +226,7 @@ fi
 want isolation && measure_isolation
 want wal && measure_wal
 want rss && measure_rss
+want enrich && measure_enrich
 
 # ---- the table ----------------------------------------------------------------
 OUT="$ROOT/bench/results.md"

@@ -41,7 +41,7 @@ declare -A PROFILE=(
   [fuzz]="clang libclang-rt-14-dev llvm-14"
   [package]="build-essential debhelper dpkg-dev fakeroot lintian help2man adduser systemd iproute2
              git python3"
-  [bench]="wrk nginx-light hyperfine libh2o-evloop-dev libssl-dev
+  [bench]="wrk nginx-light hyperfine libh2o-evloop-dev libssl-dev libmaxmind-db-writer-perl
            syslog-ng-core syslog-ng-mod-http syslog-ng-mod-sql libdbd-sqlite3 libdbd-pgsql
            postgresql clickhouse-server jq procps iproute2 python3"
 )

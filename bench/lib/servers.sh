@@ -182,6 +182,8 @@ syslog_start() {
 # streams: part; listeners are added here) and starts the Release host, or
 # the binary HOST_BINARY names (the baseline). Sets HOST_PID, HOST_PORT
 # (ingest), HOST_ADMIN (admin port).
+# host_start NAME BODY_FN: a host whose config is the lines below and then
+# what BODY_FN prints; HOST_INGEST_EXTRA adds keys to its ingest: mapping.
 host_start() {
   local name=$1 body_fn=$2 dir="$BENCH_TMP/host-$1"
   # A fresh data_dir: a write-ahead log left by an earlier run would be
@@ -192,7 +194,7 @@ host_start() {
   HOST_PORT=$(free_port)
   HOST_ADMIN=$(free_port)
   {
-    echo "ingest: {listen: \"127.0.0.1:$HOST_PORT\", max_threads: 64}"
+    echo "ingest: {listen: \"127.0.0.1:$HOST_PORT\", max_threads: 64${HOST_INGEST_EXTRA:+, $HOST_INGEST_EXTRA}}"
     echo "admin: {listen: \"127.0.0.1:$HOST_ADMIN\"}"
     echo "data_dir: $dir/data"
     echo "plugin_dirs: [$BUILD/plugins, $BUILD/sinkhost/lib/sinkhost/plugins]"
