@@ -83,13 +83,14 @@ discard_sink() {
 }
 # The rows that compare the host with a peer (nginx, the baseline host,
 # syslog-ng) give it the peer's work: no enrichment. What enrichment costs
-# is the enrich section's own row (on against enrich: none).
+# is the enrich section's own row (on against enrich: none). The baseline
+# host predates the key (and has nothing to switch off).
 discard_host_config() {
   cat <<EOF
 streams:
   events:
     schema: plausible
-    enrich: none
+$([[ -n ${BASELINE_HOST:-} && ${HOST_BINARY:-} == "$BASELINE_HOST" ]] || echo "    enrich: none")
     sinks:
       - $(discard_sink)
 EOF
