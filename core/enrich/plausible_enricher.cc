@@ -3,7 +3,7 @@
 
 #include "core/enrich/plausible_enricher.h"
 
-#include <charconv>
+#include <cstring>
 
 #include "core/enrich/client_address.h"
 #include "core/enrich/geo_database.h"
@@ -12,6 +12,7 @@
 #include "core/enrich/user_agent_parser.h"
 #include "core/enrich/visitor_id.h"
 #include "core/ingest/ingest.h"
+#include "core/util/log.h"
 
 namespace sinkhost::enrich {
 namespace {
@@ -19,10 +20,8 @@ namespace {
 std::atomic<uint64_t> next_enricher_id{1};
 
 // The session's entry attributes travel as one string: the fields below in
-// this order, each ended by kSep (a byte no header or URL text holds once
-// stored: it is a C0 control that ingest never produces in these columns).
-constexpr char kSep = '\x1f';
-
+// this order, each as a 4-byte length and its bytes (a separator byte would
+// not do: a percent-decoded UTM value can hold any byte), then the city id.
 template <typename F>
 void ForEachSessionField(EnrichedColumns& c, F&& f) {
   f(c.referrer);
@@ -46,24 +45,23 @@ void ForEachSessionField(EnrichedColumns& c, F&& f) {
 void EncodeEntry(EnrichedColumns& c, std::string* out) {
   out->clear();
   ForEachSessionField(c, [&](std::string_view s) {
+    const uint32_t n = static_cast<uint32_t>(s.size());
+    out->append(reinterpret_cast<const char*>(&n), sizeof n);
     out->append(s);
-    out->push_back(kSep);
   });
-  char digits[24];
-  auto r = std::to_chars(digits, digits + sizeof digits, c.city_geoname_id);
-  out->append(digits, r.ptr);
+  out->append(reinterpret_cast<const char*>(&c.city_geoname_id), sizeof c.city_geoname_id);
 }
 
-// Points c's session fields into `in` (which must outlive their use).
+// Points c's session fields into `in` (which must outlive their use); `in`
+// is what EncodeEntry wrote.
 void DecodeEntry(std::string_view in, EnrichedColumns* c) {
   ForEachSessionField(*c, [&](std::string_view& s) {
-    const size_t end = in.find(kSep);
-    s = in.substr(0, end);
-    in.remove_prefix(end == std::string_view::npos ? in.size() : end + 1);
+    uint32_t n = 0;
+    std::memcpy(&n, in.data(), sizeof n);
+    s = in.substr(sizeof n, n);
+    in.remove_prefix(sizeof n + n);
   });
-  int64_t id = 0;
-  std::from_chars(in.data(), in.data() + in.size(), id);
-  c->city_geoname_id = id;
+  std::memcpy(&c->city_geoname_id, in.data(), sizeof c->city_geoname_id);
 }
 
 }  // namespace
@@ -94,6 +92,9 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
 
   Verdict BeginEvent(const RequestContext& ctx, const PlausibleEventFacts& event,
                      EnrichedColumns* out) override {
+    // No view of an earlier call (perhaps another stage's) may survive into
+    // this event's row or session entry.
+    *out = EnrichedColumns();
     out->has_device = ua_cache_ != nullptr;
     if (ua_cache_ != nullptr) {
       if (++events_since_flush_ >= kCounterFlushEvents) FlushCounters();
@@ -144,10 +145,20 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
   Verdict ForDomain(const RequestContext& ctx, const PlausibleEventFacts& event,
                     std::string_view domain, EnrichedColumns* out) override {
     if (owner_->salts_ == nullptr) return Verdict::kKeep;
-    if (salts_.day < 0 || ctx.now_us < day_begin_us_ || ctx.now_us >= day_begin_us_ + kMicrosPerDay) {
-      // A failed salts write is retried on the next day's first call; the
-      // salts in memory hold either way.
-      (void)owner_->salts_->ForTime(ctx.now_us, &salts_);
+    if (salts_.day < 0 || ctx.now_us < day_begin_us_ ||
+        ctx.now_us >= day_begin_us_ + kMicrosPerDay ||
+        (!salts_saved_ && ctx.now_us >= retry_save_at_us_)) {
+      // The salts in memory hold whether or not the file could be written;
+      // a failed write is logged and tried again a minute later, because a
+      // restart before it succeeds would change the day's visitor ids.
+      const Status st = owner_->salts_->ForTime(ctx.now_us, &salts_);
+      salts_saved_ = st.ok();
+      if (!st.ok()) {
+        retry_save_at_us_ = ctx.now_us + kSaltRetryUs;
+        Log(LogLevel::kError, "enrich",
+            "cannot save the visitor-id salts (ids change if the host restarts before this "
+            "succeeds; retrying in a minute): " + st.message());
+      }
       day_begin_us_ = salts_.day * kMicrosPerDay;
     }
     // The host passes the address in its canonical text form (the peer's,
@@ -236,6 +247,9 @@ class PlausibleEnricher::Stage final : public PlausibleEnrichment {
   VisitorHasher hasher_;
   DaySalts salts_;
   int64_t day_begin_us_ = 0;
+  static constexpr int64_t kSaltRetryUs = int64_t{60} * 1000000;
+  bool salts_saved_ = true;
+  int64_t retry_save_at_us_ = 0;
   EnrichedColumns event_columns_;  // what BeginEvent derived, for a new session
   std::string entry_;
   SessionStore::Result session_;

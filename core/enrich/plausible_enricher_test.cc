@@ -247,6 +247,26 @@ class PlausibleEnricherTest : public QObject {
         QVERIFY2(IsValidUtf8(Cell(rows, c, r)), Cell(rows, c, r).c_str());
   }
 
+  // A percent-decoded UTM value can hold any byte, the session's entry
+  // separator among them: later fields must not shift.
+  void anyByteInAUtmValueKeepsTheSessionsColumnsApart() {
+    Fixture f;
+    QVERIFY(f.Post(Event("pageview", "http://example.com/?utm_source=a%1Fb%00c&utm_medium=m",
+                         "example.com", "https://google.com/"),
+                   kBeforeMidnightUs, kChrome, "2.125.160.216"));
+    QVERIFY(f.Post(Event("pageview", "http://example.com/2", "example.com"),
+                   kBeforeMidnightUs + 1, kChrome, "2.125.160.216"));
+    const RowBatch& rows = f.rows();
+    QCOMPARE(rows.num_rows(), int64_t{2});
+    for (int64_t r = 0; r < 2; ++r) {
+      QCOMPARE(Cell(rows, pc::kUtmMedium, r), std::string("m"));
+      QCOMPARE(Cell(rows, pc::kCountryCode, r), std::string("GB"));
+      QCOMPARE(Cell(rows, pc::kCityGeonameId, r), std::string("2655045"));
+      QCOMPARE(Cell(rows, pc::kBrowser, r), std::string("Chrome"));
+    }
+    QCOMPARE(Cell(rows, pc::kUtmSource, 1), Cell(rows, pc::kUtmSource, 0));
+  }
+
   void openErrorsNameTheOptionAndTheFile_data() {
     QTest::addColumn<QString>("option");
     QTest::addColumn<QString>("expected");

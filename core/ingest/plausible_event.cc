@@ -343,8 +343,9 @@ int64_t PlausibleEventConverter::AppendRows(RowBatch* rows) {
     // Enriched, the referrer column holds Plausible's cleaned referrer (host
     // and path) instead of what was sent.
     if (stage != nullptr && enriched_.has_traffic) {
-      AppendOptionalString(rows, pc::kReferrer, ev_.has_referrer && !enriched_.referrer.empty(),
-                           enriched_.referrer);
+      // The session's referrer (merge_session), whether or not this event
+      // sent one; NULL when there is none.
+      AppendOptionalString(rows, pc::kReferrer, !enriched_.referrer.empty(), enriched_.referrer);
     } else {
       AppendOptionalString(rows, pc::kReferrer, ev_.has_referrer, ev_.referrer);
     }

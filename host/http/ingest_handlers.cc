@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -74,8 +75,14 @@ std::string_view ClientAddressText(const HttpRequest& request, int hops, char* b
     return request.peer_address;
   enrich::IpAddress peer;
   if (!enrich::ParseIpAddress(request.peer_address, &peer)) return request.peer_address;
+  // Every X-Forwarded-For field, in the order received: a proxy may add a
+  // field of its own instead of appending to the client's (HAProxy does).
+  std::string_view fields[16];
+  size_t n = 0;
+  for (const HttpHeader& h : request.headers)
+    if (n < std::size(fields) && HeaderNameEquals(h.name, "X-Forwarded-For")) fields[n++] = h.value;
   const enrich::IpAddress client = enrich::ClientAddress(
-      peer, request.Header("X-Forwarded-For"), request.Header("X-Real-IP"), hops);
+      peer, std::span<const std::string_view>(fields, n), request.Header("X-Real-IP"), hops);
   return client.ToString(buf);
 }
 
