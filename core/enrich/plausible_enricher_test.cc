@@ -265,6 +265,8 @@ class PlausibleEnricherTest : public QObject {
       QCOMPARE(Cell(rows, pc::kBrowser, r), std::string("Chrome"));
     }
     QCOMPARE(Cell(rows, pc::kUtmSource, 1), Cell(rows, pc::kUtmSource, 0));
+    // A NUL is never stored (the sinks refuse it): the value stays as sent.
+    QCOMPARE(Cell(rows, pc::kUtmSource, 0), std::string("a%1Fb%00c"));
   }
 
   void openErrorsNameTheOptionAndTheFile_data() {

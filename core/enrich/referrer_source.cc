@@ -191,7 +191,10 @@ void DecodeFormComponent(std::string_view raw, std::string* out) {
     out->assign(text);
     return;
   }
-  if (!ingest::PercentDecode(text, out)) out->assign(raw);
+  // Kept as sent when decoding gives bytes no text column may hold: not
+  // UTF-8, or a NUL (SQLite and PostgreSQL refuse those; the URL's %00
+  // rule in core/ingest keeps them out of every other column).
+  if (!ingest::PercentDecode(text, out) || out->find('\0') != std::string::npos) out->assign(raw);
 }
 
 int IdentifyDecodedParam(std::string_view key) {
